@@ -1,0 +1,77 @@
+package io.atrium.app;
+
+import io.atrium.embed.EmbedVerticle;
+import io.atrium.http.HttpVerticle;
+import io.atrium.ingest.IngestVerticle;
+import io.atrium.lifecycle.LifecycleVerticle;
+import io.atrium.parse.ParseVerticle;
+import io.atrium.push.PushVerticle;
+import io.atrium.search.SearchVerticle;
+import io.atrium.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Deployable;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded deployment plan: store first (it migrates the schema), then the workers, the domain verticles,
+ * push, lifecycle and HTTP last, so no request races a consumer that is not registered yet. Each verticle gets
+ * only its own section of the configuration.
+ */
+public final class MainVerticle extends VerticleBase {
+  private final Runnable exit;
+
+  public MainVerticle(Runnable exit) {
+    this.exit = exit;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    Path dataDir = Path.of(section(conf, "data").getString("dir", "./data")).toAbsolutePath().normalize();
+    JsonObject storeConf = section(conf, "store");
+    String dbPath = storeConf.getString("db_path", "").isBlank()
+        ? dataDir.resolve("atrium.db").toString() : storeConf.getString("db_path");
+    JsonObject parse = section(conf, "parse");
+
+    return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+            .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
+            .setConfig(new JsonObject().put("db_path", dbPath)))
+        .compose(v -> deploy(ParseVerticle::new, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+            .setInstances(parse.getInteger("instances", 1))
+            .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.getInteger("instances", 1))
+            // a parse may legitimately take up to its time limit; the parser abandons it after that
+            .setMaxWorkerExecuteTime(parse.getLong("timeout_s", 120L) + 30).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
+            .setConfig(parse)))
+        .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions()
+            .setConfig(new JsonObject().put("chunk", section(conf, "chunk")).put("embed", section(conf, "embed")))))
+        .compose(v -> deploy(new SearchVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+            .put("db_path", dbPath)
+            .put("read_pool_size", storeConf.getInteger("read_pool_size", 4))
+            .put("search", section(conf, "search")))))
+        .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
+            .put("files_dir", dataDir.resolve("files").toString()))))
+        .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
+        .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
+        .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(section(conf, "http").copy()
+            .put("version", Version.current())
+            .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString()))));
+  }
+
+  private Future<String> deploy(Deployable verticle, DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options);
+  }
+
+  private Future<String> deploy(java.util.function.Supplier<? extends Deployable> verticles, DeploymentOptions options) {
+    return vertx.deployVerticle(verticles::get, options);
+  }
+
+  private static JsonObject section(JsonObject conf, String name) {
+    JsonObject section = conf.getJsonObject(name);
+    return section == null ? new JsonObject() : section;
+  }
+}

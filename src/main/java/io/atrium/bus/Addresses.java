@@ -1,0 +1,69 @@
+package io.atrium.bus;
+
+/**
+ * Every event-bus address atrium uses. Requests are {@code atrium.<part>.<action>} (one consumer replies),
+ * published events are {@code atrium.events.<kind>}, and browser-facing events are {@code atrium.ui.<kind>}.
+ * verticles.md documents each body, reply and failure code.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** Request: a host app says a resource changed ({source_type, id, action}). */
+  public static final String INGEST_NOTIFY = "atrium.ingest.notify";
+  /** Request: register uploaded files as new resources and queue them. */
+  public static final String INGEST_REGISTER_UPLOADS = "atrium.ingest.register-uploads";
+  /** Request: status of one resource's processing. */
+  public static final String INGEST_STATUS = "atrium.ingest.status";
+  /** Request: re-queue a resource that ended in error. */
+  public static final String INGEST_RETRY = "atrium.ingest.retry";
+  /** Request: forget a resource: chunks, vectors and (for uploads) the row and stored file. */
+  public static final String INGEST_DELETE = "atrium.ingest.delete";
+  /** Request: stop taking new work and wait for in-flight files (shutdown). */
+  public static final String INGEST_DRAIN = "atrium.ingest.drain";
+
+  /** Request: extract structured text from a file (worker). */
+  public static final String PARSE_EXTRACT = "atrium.parse.extract";
+
+  /** Request: chunk and embed a parsed document. */
+  public static final String EMBED_DOCUMENT = "atrium.embed.document";
+  /** Request: embed one search query. */
+  public static final String EMBED_QUERY = "atrium.embed.query";
+  /** Request: which model is loaded, its dimension. */
+  public static final String EMBED_INFO = "atrium.embed.info";
+
+  /** Request: read one resource row. */
+  public static final String STORE_RESOURCE_GET = "atrium.store.resource.get";
+  /** Request: ids of resources that need indexing (seed 000's rebuild rule). */
+  public static final String STORE_RESOURCE_PENDING = "atrium.store.resource.pending";
+  /** Request: insert uploaded files as resource rows (and their task) in one transaction. */
+  public static final String STORE_RESOURCE_CREATE = "atrium.store.resource.create";
+  /** Request: record a processing stage (and processing_hash) for a resource. */
+  public static final String STORE_RESOURCE_STAGE = "atrium.store.resource.stage";
+  /** Request: record a failure (sync_status error, last_error). */
+  public static final String STORE_RESOURCE_FAIL = "atrium.store.resource.fail";
+  /** Request: record the file hash of a resource atrium owns (uploads). */
+  public static final String STORE_RESOURCE_HASH = "atrium.store.resource.hash";
+  /** Request: replace all chunks and vectors of a resource in one transaction and mark it done. */
+  public static final String STORE_CHUNKS_REPLACE = "atrium.store.chunks.replace";
+  /** Request: delete a resource's chunks and vectors (and the row, when atrium owns it). */
+  public static final String STORE_RESOURCE_DELETE = "atrium.store.resource.delete";
+
+  /** Request: hybrid (full-text + vector) search. */
+  public static final String SEARCH_HYBRID = "atrium.search.hybrid";
+
+  /** Request: liveness ping from the parent process. */
+  public static final String LIFECYCLE_HEARTBEAT = "atrium.lifecycle.heartbeat";
+  /** Request: graceful shutdown. */
+  public static final String LIFECYCLE_SHUTDOWN = "atrium.lifecycle.shutdown";
+
+  /** Event: a resource's stage or percentage changed. */
+  public static final String EVENTS_PROGRESS = "atrium.events.progress";
+  /** Event: a resource's chunks were replaced or removed in the store. */
+  public static final String EVENTS_INDEX_CHANGED = "atrium.events.index-changed";
+  /** Event: the embedder finished a batch of a document's chunks. */
+  public static final String EVENTS_EMBED_PROGRESS = "atrium.events.embed-progress";
+
+  /** Browser-facing: notifications in seed 000's shape, fed only by the push verticle. */
+  public static final String UI_NOTIFICATIONS = "atrium.ui.notifications";
+}

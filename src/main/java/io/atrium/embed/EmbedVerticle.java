@@ -1,0 +1,122 @@
+package io.atrium.embed;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Vectors;
+import io.atrium.chunk.Block;
+import io.atrium.chunk.Chunk;
+import io.atrium.chunk.Chunker;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chunks parsed documents and embeds the chunks ({@link Addresses#EMBED_DOCUMENT}), embeds queries
+ * ({@link Addresses#EMBED_QUERY}). Runs on an event loop: inference happens on the embedder's own threads.
+ */
+public final class EmbedVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbedVerticle.class);
+  private static final long PROGRESS_INTERVAL_MS = 500;
+
+  private Embedder embedder;
+  private Chunker chunker;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    JsonObject chunking = conf.getJsonObject("chunk", new JsonObject());
+    chunker = new Chunker(chunking.getInteger("size_tokens", 300), chunking.getInteger("overlap_tokens", 40));
+    JsonObject embed = conf.getJsonObject("embed", new JsonObject());
+    return vertx.executeBlocking(() -> createEmbedder(embed))
+        .onSuccess(created -> embedder = created)
+        .compose(v -> Future.all(
+            vertx.eventBus().consumer(Addresses.EMBED_DOCUMENT, this::embedDocument).completion(),
+            vertx.eventBus().consumer(Addresses.EMBED_QUERY, this::embedQuery).completion(),
+            vertx.eventBus().consumer(Addresses.EMBED_INFO, this::info).completion()));
+  }
+
+  private Embedder createEmbedder(JsonObject embed) {
+    return switch (embed.getString("provider", "onnx")) {
+      case "onnx" -> new OnnxEmbedder(embed.getString("model", "bge-small-en-v15-q"), embed.getInteger("threads", 2));
+      case "openai" -> new RemoteEmbedder(vertx, embed.getString("remote_base_url"), embed.getString("remote_api_key"),
+          embed.getString("remote_model"), embed.getInteger("remote_batch", 64), embed.getLong("remote_timeout_ms", 30000L));
+      default -> throw new IllegalArgumentException("embed.provider must be onnx or openai");
+    };
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (embedder != null) {
+      embedder.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private void embedDocument(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    long resourceId = body.getLong("resource_id", -1L);
+    String text = body.getString("text", "");
+    List<Chunk> chunks;
+    try {
+      chunks = chunker.split(text, Block.fromJson(body.getJsonArray("blocks", new JsonArray()), text.length()));
+    } catch (RuntimeException e) {
+      ErrorCode.INVALID_REQUEST.fail(message, "cannot chunk document: " + e.getMessage(), "blocks");
+      return;
+    }
+    long[] lastReport = {0};
+    vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
+        new JsonObject().put("resource_id", resourceId).put("done", 0).put("total", chunks.size()));
+    embedder.embedDocuments(chunks.stream().map(Chunk::text).toList(), (finished, total) -> {
+      long now = System.currentTimeMillis();
+      if (now - lastReport[0] >= PROGRESS_INTERVAL_MS || finished == total) {
+        lastReport[0] = now;
+        vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
+            new JsonObject().put("resource_id", resourceId).put("done", finished).put("total", total));
+      }
+    }).onSuccess(vectors -> {
+      LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(), embedder.model());
+      message.reply(new JsonObject()
+          .put("model", embedder.model())
+          .put("dimension", embedder.dimension())
+          .put("chunks", toJson(chunks, vectors)));
+    }).onFailure(e -> ErrorCode.replyFailure(message, e));
+  }
+
+  private static JsonArray toJson(List<Chunk> chunks, List<float[]> vectors) {
+    JsonArray array = new JsonArray();
+    for (int i = 0; i < chunks.size(); i++) {
+      Chunk chunk = chunks.get(i);
+      array.add(new JsonObject()
+          .put("index", chunk.index())
+          .put("text", chunk.text())
+          .put("page", chunk.page())
+          .put("start", chunk.start())
+          .put("end", chunk.end())
+          .put("tokens", chunk.tokens())
+          .put("vector", Vectors.toBase64(vectors.get(i))));
+    }
+    return array;
+  }
+
+  private void embedQuery(Message<JsonObject> message) {
+    String text = message.body().getString("text");
+    if (text == null || text.isBlank()) {
+      ErrorCode.INVALID_REQUEST.fail(message, "text is required", "text");
+      return;
+    }
+    embedder.embedQuery(text)
+        .onSuccess(vector -> message.reply(new JsonObject()
+            .put("model", embedder.model())
+            .put("vector", Vectors.toBase64(vector))))
+        .onFailure(e -> ErrorCode.replyFailure(message, e));
+  }
+
+  private void info(Message<JsonObject> message) {
+    message.reply(new JsonObject().put("model", embedder.model()).put("dimension", embedder.dimension()));
+  }
+}

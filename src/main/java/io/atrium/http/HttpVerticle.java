@@ -1,0 +1,105 @@
+package io.atrium.http;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API. Handlers validate input, make one event-bus request and map the reply; every failure is rendered
+ * by {@link HttpErrors}. Deployed last, so no request can reach a consumer that is not registered yet.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final long REQUEST_TIMEOUT_MS = 30_000;
+  private static final Set<String> SOURCE_TYPES = Set.of("resource", "task");
+  private static final Set<String> ACTIONS = Set.of("created", "updated", "deleted");
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    long jsonLimit = conf.getLong("json_body_limit_kb", 100L) * 1024;
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(jsonLimit);
+    BodyHandler upload = BodyHandler.create(conf.getString("uploads_tmp_dir"))
+        .setBodyLimit(conf.getLong("upload_limit_mb", 512L) * 1024 * 1024)
+        .setDeleteUploadedFilesOnEnd(true);
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ok(ctx, 200,
+        new JsonObject().put("status", "ok").put("version", conf.getString("version", "dev"))));
+    router.post("/ingest/notify").handler(json).handler(this::notifyIngest);
+    router.get("/ingest/status/:id").handler(ctx -> forward(ctx, Addresses.INGEST_STATUS, idBody(ctx), 200));
+    router.post("/ingest/retry/:id").handler(ctx -> forward(ctx, Addresses.INGEST_RETRY, idBody(ctx), 202));
+    router.post("/api/v1/documents/upload").handler(upload).handler(new UploadHandler(vertx, REQUEST_TIMEOUT_MS));
+    router.delete("/api/v1/documents/:id").handler(this::deleteDocument);
+    router.post("/search/hybrid").handler(json).handler(ctx -> forward(ctx, Addresses.SEARCH_HYBRID, Requests.jsonBody(ctx), 200));
+    router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
+    router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
+    NotificationSocket notifications = new NotificationSocket(vertx);
+    router.get("/ws/notifications").handler(notifications::upgrade);
+    router.route().failureHandler(HttpErrors::handle);
+    router.errorHandler(404, HttpErrors::handle);
+    router.errorHandler(405, HttpErrors::handle);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(conf.getString("host", "127.0.0.1"))
+        .setPort(conf.getInteger("port", 8080))
+        .setCompressionSupported(true);
+    return notifications.start()
+        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .onSuccess(listening -> {
+          server = listening;
+          vertx.sharedData().getLocalMap("atrium").put("http.port", listening.actualPort());
+          LOG.info("atrium listening on http://{}:{}", options.getHost(), listening.actualPort());
+        });
+  }
+
+  private void notifyIngest(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    JsonObject request = new JsonObject()
+        .put("source_type", Requests.oneOf(body, "source_type", SOURCE_TYPES))
+        .put("id", Requests.positiveLong(body, "id"))
+        .put("action", Requests.oneOf(body, "action", ACTIONS));
+    forward(ctx, Addresses.INGEST_NOTIFY, request, 200);
+  }
+
+  private void deleteDocument(RoutingContext ctx) {
+    Bus.request(vertx, Addresses.INGEST_DELETE, idBody(ctx), REQUEST_TIMEOUT_MS)
+        .onSuccess(deleted -> {
+          if (deleted.getBoolean("existed", false)) {
+            ok(ctx, 200, new JsonObject().put("resource_id", deleted.getLong("resource_id")).put("deleted", true));
+          } else {
+            ctx.fail(new io.atrium.http.HttpErrors.NotFound("resource " + deleted.getLong("resource_id") + " does not exist", "id"));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject idBody(RoutingContext ctx) {
+    return new JsonObject().put("id", Requests.pathId(ctx, "id"));
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject body, int status) {
+    Bus.request(vertx, address, body, REQUEST_TIMEOUT_MS).onSuccess(reply -> ok(ctx, status, reply)).onFailure(ctx::fail);
+  }
+
+  static void ok(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8").end(body.encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,132 @@
+package io.atrium.ingest;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Stage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One file's trip through the stages: read the row, hash the file when atrium owns the row and has no hash yet,
+ * chunking (parse + chunk), embedding, then one store transaction. Each step is an event-bus request.
+ */
+final class IngestPipeline {
+  /** Stage percentages: parsing runs 5→25, embedding 30→95, done is 100. */
+  static final int PARSE_START = 5;
+  static final int PARSED = 25;
+  static final int EMBED_START = 30;
+  static final int EMBED_END = 95;
+
+  interface Progress {
+    void report(long resourceId, Stage stage, int percentage);
+  }
+
+  /** What a run ended with: indexed, skipped as already up to date, or gone. */
+  enum Outcome { INDEXED, UNCHANGED, GONE }
+
+  private final Vertx vertx;
+  private final IngestSettings settings;
+  private final Progress progress;
+
+  IngestPipeline(Vertx vertx, IngestSettings settings, Progress progress) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  Future<Outcome> run(long resourceId, boolean force) {
+    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", resourceId), 10_000)
+        .compose(row -> needsWork(row, force) ? index(row) : Future.succeededFuture(Outcome.UNCHANGED))
+        .recover(e -> isNotFound(e) ? Future.succeededFuture(Outcome.GONE) : Future.failedFuture(e));
+  }
+
+  static boolean needsWork(JsonObject row, boolean force) {
+    String fileHash = row.getString("file_hash");
+    return force || fileHash == null || !fileHash.equals(row.getString("indexed_hash"));
+  }
+
+  private Future<Outcome> index(JsonObject row) {
+    long id = row.getLong("id");
+    Path file = Path.of(row.getString("file_path"));
+    return hashOf(row, file)
+        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE,
+                new JsonObject().put("id", id).put("stage", Stage.CHUNKING.word()).put("processing_hash", hash), 10_000)
+            .onSuccess(v -> progress.report(id, Stage.CHUNKING, PARSE_START))
+            .compose(v -> Bus.request(vertx, Addresses.PARSE_EXTRACT,
+                new JsonObject().put("resource_id", id).put("file_path", file.toString()), settings.parseTimeoutMs()))
+            .onSuccess(v -> progress.report(id, Stage.CHUNKING, PARSED))
+            .compose(parsed -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE,
+                    new JsonObject().put("id", id).put("stage", Stage.EMBEDDING.word()), 10_000)
+                .onSuccess(v -> progress.report(id, Stage.EMBEDDING, EMBED_START))
+                .compose(v -> Bus.request(vertx, Addresses.EMBED_DOCUMENT, parsed.put("resource_id", id), settings.embedTimeoutMs())))
+            .compose(embedded -> Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE, new JsonObject()
+                .put("resource_id", id)
+                .put("indexed_hash", hash)
+                .put("model", embedded.getString("model"))
+                .put("chunks", embedded.getJsonArray("chunks")), 60_000)))
+        .map(Outcome.INDEXED);
+  }
+
+  /** The row's hash; for a row atrium created without one (an upload), the file's SHA-256, recorded first. */
+  private Future<String> hashOf(JsonObject row, Path file) {
+    String known = row.getString("file_hash");
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return vertx.executeBlocking(() -> sha256(file), false)
+        .recover(e -> Future.failedFuture(ErrorCode.UNPROCESSABLE.exception("cannot read file: " + e.getMessage())))
+        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_HASH,
+            new JsonObject().put("id", row.getLong("id")).put("file_hash", hash), 10_000).map(hash));
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Failures that the same bytes will hit again: bad or hostile files, invalid requests. */
+  static boolean isPermanent(Throwable e) {
+    return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() >= 400 && reply.failureCode() < 500;
+  }
+
+  private static boolean isNotFound(Throwable e) {
+    return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() == 404;
+  }
+
+  /** The human part of a failure (bus failures carry {code, message} JSON). */
+  static String describe(Throwable e) {
+    String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (text.startsWith("{")) {
+      try {
+        return new JsonObject(text).getString("message", text);
+      } catch (RuntimeException ignored) {
+        return text;
+      }
+    }
+    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+      return "a processing step timed out: " + text;
+    }
+    return text;
+  }
+}

@@ -1,0 +1,43 @@
+package io.atrium.ingest;
+
+import io.atrium.bus.ProgressEvent;
+import io.atrium.bus.Stage;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps each run's percentage monotonic: a stage or percentage lower than what was already announced is dropped.
+ * A new run (after done or error) starts again from zero. Event-loop confined.
+ */
+final class ProgressTracker {
+  private final Map<Long, ProgressEvent> current = new HashMap<>();
+
+  void startRun(long resourceId) {
+    current.put(resourceId, new ProgressEvent(resourceId, Stage.TODO, 0, null));
+  }
+
+  /** The event to publish, or empty when it would move backwards or repeat. */
+  Optional<ProgressEvent> advance(long resourceId, Stage stage, int percentage, String error) {
+    ProgressEvent last = current.get(resourceId);
+    int pct = Math.max(0, Math.min(100, percentage));
+    if (last != null) {
+      if (stage != Stage.ERROR && (stage.ordinal() < last.stage().ordinal()
+          || (stage == last.stage() && pct <= last.percentage()))) {
+        return Optional.empty();
+      }
+      pct = Math.max(pct, last.percentage());
+    }
+    ProgressEvent event = new ProgressEvent(resourceId, stage, pct, error);
+    if (stage == Stage.DONE || stage == Stage.ERROR) {
+      current.remove(resourceId);
+    } else {
+      current.put(resourceId, event);
+    }
+    return Optional.of(event);
+  }
+
+  Optional<ProgressEvent> current(long resourceId) {
+    return Optional.ofNullable(current.get(resourceId));
+  }
+}

@@ -1,0 +1,117 @@
+package io.atrium.ingest;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.atrium.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Turns files the HTTP layer streamed to disk into resources: each moves (non-blocking) into its own folder under
+ * the files directory, keeping a sanitised original name, then all rows are created in one store transaction.
+ */
+final class Uploads {
+  private final Vertx vertx;
+  private final Path filesDir;
+
+  Uploads(Vertx vertx, String filesDir) {
+    this.vertx = vertx;
+    this.filesDir = Path.of(filesDir).toAbsolutePath().normalize();
+  }
+
+  Future<JsonObject> register(JsonObject body) {
+    JsonArray files = body.getJsonArray("files", new JsonArray());
+    if (files.isEmpty()) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("no files were uploaded", "files"));
+    }
+    List<Future<JsonObject>> moves = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      moves.add(move(files.getJsonObject(i)));
+    }
+    return Future.all(moves).compose(all -> {
+      JsonArray stored = new JsonArray();
+      moves.forEach(m -> stored.add(m.result()));
+      JsonObject create = new JsonObject()
+          .put("files", stored)
+          .put("task_id", body.getLong("task_id"))
+          .put("task_title", files.size() == 1 ? "Upload: " + stored.getJsonObject(0).getString("file_name")
+              : "Upload of " + files.size() + " files");
+      return Bus.request(vertx, Addresses.STORE_RESOURCE_CREATE, create, 30_000)
+          .recover(e -> removeAll(stored).compose(v -> Future.failedFuture(e)))
+          .map(created -> response(stored, created));
+    });
+  }
+
+  private Future<JsonObject> move(JsonObject upload) {
+    String name = safeName(upload.getString("file_name"));
+    Path folder = filesDir.resolve(UUID.randomUUID().toString());
+    Path target = folder.resolve(name);
+    return vertx.fileSystem().mkdirs(folder.toString())
+        .compose(v -> vertx.fileSystem().move(upload.getString("upload_path"), target.toString()))
+        .map(v -> new JsonObject()
+            .put("file_path", target.toString())
+            .put("file_name", name)
+            .put("file_type", extension(name)));
+  }
+
+  private static JsonObject response(JsonArray stored, JsonObject created) {
+    JsonArray ids = created.getJsonArray("resource_ids");
+    JsonArray resources = new JsonArray();
+    for (int i = 0; i < ids.size(); i++) {
+      resources.add(new JsonObject()
+          .put("resource_id", ids.getLong(i))
+          .put("file_name", stored.getJsonObject(i).getString("file_name"))
+          .put("task_id", created.getLong("task_id")));
+    }
+    return new JsonObject().put("task_id", created.getLong("task_id")).put("resources", resources);
+  }
+
+  private Future<Void> removeAll(JsonArray stored) {
+    List<Future<Void>> removals = new ArrayList<>();
+    stored.forEach(s -> removals.add(removeFolderOf(((JsonObject) s).getString("file_path"))));
+    return Future.join(removals).otherwiseEmpty().mapEmpty();
+  }
+
+  /** Deletes the stored copy of a removed upload; files outside the files directory (a host's) are never touched. */
+  Future<Void> removeStoredFile(JsonObject deleted) {
+    if (!deleted.getBoolean("row_removed", false) || deleted.getString("file_path") == null) {
+      return Future.succeededFuture();
+    }
+    return removeFolderOf(deleted.getString("file_path"));
+  }
+
+  private Future<Void> removeFolderOf(String filePath) {
+    Path folder = Path.of(filePath).toAbsolutePath().normalize().getParent();
+    if (folder == null || !folder.startsWith(filesDir) || folder.equals(filesDir)) {
+      return Future.succeededFuture();
+    }
+    return vertx.fileSystem().deleteRecursive(folder.toString()).otherwiseEmpty().mapEmpty();
+  }
+
+  /** The last path element of a client's file name, without control characters or separators. */
+  static String safeName(String clientName) {
+    String name = clientName == null ? "" : clientName.replace('\\', '/');
+    name = name.substring(name.lastIndexOf('/') + 1);
+    name = name.replaceAll("[\\p{Cntrl}]", "").strip();
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      name = "upload";
+    }
+    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200) {
+      String ext = extension(name);
+      name = name.substring(0, 60) + (ext.isEmpty() ? "" : "." + ext);
+    }
+    return name;
+  }
+
+  static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot <= 0 || dot == name.length() - 1 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,90 @@
+package io.atrium.lifecycle;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sidecar duties of seed 000. With {@code sidecar.parent: stdin} atrium exits when its standard input closes (the
+ * parent died); with {@code heartbeat} it exits when heartbeats stop for {@code heartbeat_timeout_s}.
+ * {@link Addresses#LIFECYCLE_SHUTDOWN} drains ingest (in-flight files finish or stay pending in the database),
+ * then closes Vert.x and exits 0.
+ */
+public final class LifecycleVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(LifecycleVerticle.class);
+
+  private final Runnable exit;
+  private volatile long lastHeartbeat = System.nanoTime();
+  private boolean shuttingDown;
+
+  /** {@code exit} ends the process (tests pass a recorder). */
+  public LifecycleVerticle(Runnable exit) {
+    this.exit = exit;
+  }
+
+  @Override
+  public Future<?> start() {
+    String parent = config().getString("parent", "none");
+    long timeoutNanos = config().getLong("heartbeat_timeout_s", 30L) * 1_000_000_000L;
+    switch (parent) {
+      case "stdin" -> watchStdin();
+      case "heartbeat" -> vertx.setPeriodic(1000, t -> {
+        if (System.nanoTime() - lastHeartbeat > timeoutNanos) {
+          shutdown("no heartbeat for " + timeoutNanos / 1_000_000_000L + " s");
+        }
+      });
+      case "none" -> { }
+      default -> {
+        return Future.failedFuture("sidecar.parent must be none, stdin or heartbeat, not '" + parent + "'");
+      }
+    }
+    return Future.all(
+        vertx.eventBus().consumer(Addresses.LIFECYCLE_HEARTBEAT, this::heartbeat).completion(),
+        vertx.eventBus().consumer(Addresses.LIFECYCLE_SHUTDOWN, this::shutdownRequest).completion());
+  }
+
+  private void heartbeat(Message<JsonObject> message) {
+    lastHeartbeat = System.nanoTime();
+    message.reply(new JsonObject().put("status", "ok"));
+  }
+
+  private void shutdownRequest(Message<JsonObject> message) {
+    message.reply(new JsonObject().put("status", "shutting_down"));
+    shutdown("shutdown requested");
+  }
+
+  private void watchStdin() {
+    Thread.ofPlatform().daemon().name("atrium-stdin-watch").start(() -> {
+      InputStream in = System.in;
+      byte[] buffer = new byte[256];
+      try {
+        while (in.read(buffer) >= 0) {
+          // the parent may write anything; only the end of the stream matters
+        }
+      } catch (IOException e) {
+        LOG.debug("stdin: {}", e.getMessage());
+      }
+      vertx.runOnContext(v -> shutdown("standard input closed (parent gone)"));
+    });
+  }
+
+  private void shutdown(String reason) {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
+    LOG.info("shutting down: {}", reason);
+    Bus.request(vertx, Addresses.INGEST_DRAIN, new JsonObject(), 120_000)
+        .onSuccess(state -> LOG.info("ingest drained: {}", state.encode()))
+        .onFailure(e -> LOG.warn("ingest drain: {}", e.getMessage()))
+        .eventually(() -> vertx.close())
+        .onComplete(ar -> exit.run());
+  }
+}

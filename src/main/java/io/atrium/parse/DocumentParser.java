@@ -1,0 +1,141 @@
+package io.atrium.parse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.exception.TikaException;
+import org.apache.tika.exception.WriteLimitReachedException;
+import org.apache.tika.extractor.EmbeddedDocumentExtractor;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.ocr.TesseractOCRConfig;
+import org.apache.tika.parser.pdf.PDFParserConfig;
+import org.xml.sax.SAXException;
+
+/**
+ * Apache Tika behind limits. One AutoDetectParser is shared (it is thread-safe and costly to build). Embedded
+ * documents are not descended into, which shuts out nesting bombs; Tika's own secure XML readers refuse external
+ * entities and entity expansion; the text handler caps the extracted size. Blocking: call from a worker thread.
+ */
+public final class DocumentParser {
+  private final AutoDetectParser parser = new AutoDetectParser();
+  private final long maxFileBytes;
+  private final long maxChars;
+  private final boolean ocr;
+  private final String ocrLanguages;
+
+  public DocumentParser(long maxFileBytes, long maxChars, boolean ocr, String ocrLanguages) {
+    this.maxFileBytes = maxFileBytes;
+    this.maxChars = maxChars;
+    this.ocr = ocr;
+    this.ocrLanguages = ocrLanguages;
+  }
+
+  public ParsedDocument parse(Path file) throws ParseFailure {
+    long size = sizeOf(file);
+    if (size > maxFileBytes) {
+      throw new ParseFailure("file is " + size + " bytes, over the limit of " + maxFileBytes, true);
+    }
+    Metadata metadata = new Metadata();
+    metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, file.getFileName().toString());
+    StructureHandler handler = new StructureHandler(maxChars);
+    try (TikaInputStream in = TikaInputStream.get(file, metadata)) {
+      parser.parse(in, handler, metadata, context());
+    } catch (StructureHandler.TextLimitReached | WriteLimitReachedException e) {
+      throw new ParseFailure(e.getMessage(), true);
+    } catch (EncryptedDocumentException e) {
+      throw new ParseFailure("file is encrypted or password-protected", true);
+    } catch (SAXException e) {
+      if (e.getCause() instanceof InterruptedException) {
+        throw new ParseFailure("parsing was interrupted (time limit)", true);
+      }
+      throw new ParseFailure("malformed document: " + describe(e), true);
+    } catch (TikaException e) {
+      throw new ParseFailure("cannot parse " + contentType(metadata) + ": " + describe(e), true);
+    } catch (IOException e) {
+      throw new ParseFailure("cannot read file: " + describe(e), false);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ParseFailure("parser failed on a malformed document: " + describe(e), true);
+    } catch (OutOfMemoryError e) {
+      throw new ParseFailure("document needs more memory than allowed to parse (decompression bomb?)", true);
+    }
+    String text = handler.text();
+    if (text.isBlank()) {
+      throw new ParseFailure(emptyReason(metadata), true);
+    }
+    return new ParsedDocument(text, handler.blocks(), contentType(metadata), handler.pages());
+  }
+
+  private long sizeOf(Path file) throws ParseFailure {
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new ParseFailure("not a regular file: " + file, true);
+      }
+      return Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new ParseFailure("file not found: " + file, true);
+    } catch (IOException e) {
+      throw new ParseFailure("cannot read file: " + describe(e), false);
+    }
+  }
+
+  private ParseContext context() {
+    ParseContext context = new ParseContext();
+    context.set(EmbeddedDocumentExtractor.class, SkipEmbedded.INSTANCE);
+    context.set(org.apache.tika.parser.Parser.class, parser); // PDF page OCR finds Tesseract through it
+    PDFParserConfig pdf = new PDFParserConfig();
+    pdf.setOcrStrategy(ocr ? PDFParserConfig.OCR_STRATEGY.AUTO : PDFParserConfig.OCR_STRATEGY.NO_OCR);
+    pdf.setExtractInlineImages(false);
+    pdf.setExtractAnnotationText(true);
+    context.set(PDFParserConfig.class, pdf);
+    TesseractOCRConfig tesseract = new TesseractOCRConfig();
+    tesseract.setSkipOcr(!ocr);
+    tesseract.setLanguage(ocrLanguages);
+    context.set(TesseractOCRConfig.class, tesseract);
+    return context;
+  }
+
+  private String emptyReason(Metadata metadata) {
+    String type = contentType(metadata);
+    if (type.startsWith("image/") || type.equals("application/pdf")) {
+      return "no text found in " + type + (ocr ? " (OCR found none, or Tesseract is not installed)" : " (OCR is off)");
+    }
+    return "no text found in " + type;
+  }
+
+  private static String contentType(Metadata metadata) {
+    String type = metadata.get(Metadata.CONTENT_TYPE);
+    return type == null ? "unknown type" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    String text = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+  }
+
+  /** Leaves embedded documents (attachments, OLE objects, nested archives) unparsed. */
+  private enum SkipEmbedded implements EmbeddedDocumentExtractor {
+    INSTANCE;
+
+    @Override
+    public boolean shouldParseEmbedded(Metadata metadata) {
+      return false;
+    }
+
+    @Override
+    public void parseEmbedded(java.io.InputStream stream, org.xml.sax.ContentHandler handler, Metadata metadata,
+        boolean outputHtml) {
+    }
+  }
+}

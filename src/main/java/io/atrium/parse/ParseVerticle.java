@@ -1,0 +1,80 @@
+package io.atrium.parse;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.ErrorCode;
+import io.atrium.chunk.Block;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Worker verticle: {@link Addresses#PARSE_EXTRACT} turns a file into text and blocks. Each parse runs on its own
+ * daemon thread so a parser stuck in a hostile file can be abandoned at the time limit while this worker moves on.
+ */
+public final class ParseVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ParseVerticle.class);
+
+  private DocumentParser parser;
+  private long timeoutSeconds;
+  private ExecutorService parseThreads;
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    parser = new DocumentParser(conf.getLong("max_file_mb", 200L) * 1024 * 1024, conf.getLong("max_chars", 20_000_000L),
+        conf.getBoolean("ocr", true), conf.getString("ocr_languages", "eng+chi_sim"));
+    timeoutSeconds = conf.getLong("timeout_s", 120L);
+    parseThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory());
+    return vertx.eventBus().consumer(Addresses.PARSE_EXTRACT, this::extract).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    parseThreads.shutdownNow();
+    return Future.succeededFuture();
+  }
+
+  private void extract(Message<JsonObject> message) {
+    String path = message.body().getString("file_path");
+    long resourceId = message.body().getLong("resource_id", -1L);
+    if (path == null || path.isBlank()) {
+      ErrorCode.INVALID_REQUEST.fail(message, "file_path is required", "file_path");
+      return;
+    }
+    var task = parseThreads.submit(() -> parser.parse(Path.of(path)));
+    try {
+      ParsedDocument document = task.get(timeoutSeconds, TimeUnit.SECONDS);
+      LOG.info("parsed resource {} ({}): {} chars, {} blocks", resourceId, document.contentType(),
+          document.text().length(), document.blocks().size());
+      message.reply(toJson(document));
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      LOG.warn("parse of resource {} timed out after {}s", resourceId, timeoutSeconds);
+      ErrorCode.UNPROCESSABLE.fail(message, "parsing took longer than " + timeoutSeconds + " s");
+    } catch (ExecutionException e) {
+      ParseFailure failure = e.getCause() instanceof ParseFailure f ? f : new ParseFailure(String.valueOf(e.getCause()), true);
+      LOG.warn("parse of resource {} failed: {}", resourceId, failure.getMessage());
+      (failure.permanent() ? ErrorCode.UNPROCESSABLE : ErrorCode.UNAVAILABLE).fail(message, failure.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ErrorCode.UNAVAILABLE.fail(message, "parser is shutting down");
+    }
+  }
+
+  static JsonObject toJson(ParsedDocument document) {
+    return new JsonObject()
+        .put("text", document.text())
+        .put("blocks", Block.toJson(document.blocks()))
+        .put("content_type", document.contentType())
+        .put("pages", document.pages());
+  }
+}

@@ -1,0 +1,170 @@
+package io.atrium.search;
+
+import io.atrium.bus.Vectors;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Read-side SQL of search: FTS5 queries, chunk details, filter resolution and vector loading. */
+final class ChunkReader {
+  private static final int VECTOR_PAGE = 4096;
+
+  private final Pool pool;
+
+  ChunkReader(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Chunk ids by FTS5 bm25, best first, with filters applied inside the query. */
+  Future<List<Long>> fullText(String match, Filters filters, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT f.rowid AS id FROM context_chunks_fts f "
+        + "JOIN context_chunks c ON c.id = f.rowid JOIN resources r ON r.id = c.resource_id "
+        + "WHERE context_chunks_fts MATCH ?");
+    List<Object> params = new ArrayList<>();
+    params.add(match);
+    filters.appendSql(sql, params, "r", "c.resource_id");
+    sql.append(" ORDER BY bm25(context_chunks_fts) LIMIT ?");
+    params.add(limit);
+    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+      List<Long> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getLong("id")));
+      return ids;
+    });
+  }
+
+  /** Resource ids matching the filters, for the vector scan (null when no filter restricts resources). */
+  Future<Set<Long>> allowedResources(Filters filters) {
+    if (filters.isEmpty()) {
+      return Future.succeededFuture(null);
+    }
+    StringBuilder sql = new StringBuilder("SELECT r.id FROM resources r WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    filters.appendSql(sql, params, "r", "r.id");
+    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+      Set<Long> ids = new HashSet<>();
+      rows.forEach(row -> ids.add(row.getLong("id")));
+      return ids;
+    });
+  }
+
+  /** Text, page and source of the given chunks. */
+  Future<Map<Long, JsonObject>> details(Set<Long> chunkIds) {
+    if (chunkIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    String marks = chunkIds.stream().map(id -> "?").collect(Collectors.joining(","));
+    return pool.preparedQuery("SELECT c.id, c.resource_id, c.content, c.page, c.start_offset, c.end_offset, "
+            + "r.file_path, r.file_type FROM context_chunks c JOIN resources r ON r.id = c.resource_id WHERE c.id IN (" + marks + ")")
+        .execute(Tuple.from(new ArrayList<>(chunkIds)))
+        .map(rows -> {
+          Map<Long, JsonObject> details = new HashMap<>();
+          for (Row row : rows) {
+            details.put(row.getLong("id"), new JsonObject()
+                .put("resource_id", row.getLong("resource_id"))
+                .put("text", row.getString("content"))
+                .put("page", row.getInteger("page"))
+                .put("start", row.getInteger("start_offset"))
+                .put("end", row.getInteger("end_offset"))
+                .put("file_path", row.getString("file_path"))
+                .put("file_type", row.getString("file_type")));
+          }
+          return details;
+        });
+  }
+
+  /** Loads every vector of {@code model} into the index, a page at a time (never the whole table in one result). */
+  Future<Integer> loadAll(String model, VectorIndex index) {
+    return loadPage(model, index, 0L, 0, new SegmentBuilder(index));
+  }
+
+  private Future<Integer> loadPage(String model, VectorIndex index, long afterResource, int loaded, SegmentBuilder builder) {
+    // Whole resources per page, so each resource's segment is built from one page.
+    return pool.preparedQuery("SELECT resource_id, chunk_id, vector FROM chunk_vectors WHERE model = ? AND resource_id IN "
+            + "(SELECT DISTINCT resource_id FROM chunk_vectors WHERE model = ? AND resource_id > ? ORDER BY resource_id LIMIT ?) "
+            + "ORDER BY resource_id, chunk_id")
+        .execute(Tuple.of(model, model, afterResource, Math.max(1, VECTOR_PAGE / 64)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(loaded);
+          }
+          long last = afterResource;
+          for (Row row : rows) {
+            last = row.getLong("resource_id");
+            builder.add(last, row.getLong("chunk_id"), bytes(row, "vector"));
+          }
+          builder.flush();
+          return loadPage(model, index, last, loaded + rows.size(), builder);
+        });
+  }
+
+  /** Reloads one resource's vectors after the store replaced them. */
+  Future<Integer> loadResource(String model, long resourceId, VectorIndex index) {
+    return pool.preparedQuery("SELECT resource_id, chunk_id, vector FROM chunk_vectors WHERE model = ? AND resource_id = ? ORDER BY chunk_id")
+        .execute(Tuple.of(model, resourceId))
+        .map(rows -> {
+          SegmentBuilder builder = new SegmentBuilder(index);
+          rows.forEach(row -> builder.add(resourceId, row.getLong("chunk_id"), bytes(row, "vector")));
+          builder.flush();
+          if (rows.size() == 0) {
+            index.remove(resourceId);
+          }
+          return rows.size();
+        });
+  }
+
+  private static byte[] bytes(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value instanceof Buffer buffer) {
+      return buffer.getBytes();
+    }
+    if (value instanceof byte[] bytes) {
+      return bytes;
+    }
+    throw new IllegalStateException("unexpected vector column type " + (value == null ? "null" : value.getClass()));
+  }
+
+  /** Groups consecutive rows of one resource into a flat segment. */
+  private static final class SegmentBuilder {
+    private final VectorIndex index;
+    private long resourceId = -1;
+    private final List<Long> chunkIds = new ArrayList<>();
+    private final List<float[]> vectors = new ArrayList<>();
+
+    SegmentBuilder(VectorIndex index) {
+      this.index = index;
+    }
+
+    void add(long resource, long chunkId, byte[] vector) {
+      if (resource != resourceId) {
+        flush();
+        resourceId = resource;
+      }
+      chunkIds.add(chunkId);
+      vectors.add(Vectors.fromBytes(vector));
+    }
+
+    void flush() {
+      if (chunkIds.isEmpty()) {
+        return;
+      }
+      int dim = vectors.getFirst().length;
+      float[] flat = new float[dim * vectors.size()];
+      for (int i = 0; i < vectors.size(); i++) {
+        System.arraycopy(vectors.get(i), 0, flat, i * dim, dim);
+      }
+      index.put(resourceId, chunkIds.stream().mapToLong(Long::longValue).toArray(), flat, dim);
+      chunkIds.clear();
+      vectors.clear();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.atrium.search;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Merges the full-text and vector rankings (chunk ids, best first) into one ranking. */
+public final class Fusion {
+  private Fusion() {
+  }
+
+  /** One fused result: its score and its 1-based rank in each list (null where it was absent). */
+  public record Fused(long chunkId, double score, Integer ftsRank, Integer vectorRank) {
+  }
+
+  /** Reciprocal-rank fusion: score = Σ 1 / (k + rank). */
+  public static List<Fused> reciprocalRank(List<Long> fts, List<Long> vector, int k, int limit) {
+    Map<Long, Integer> ftsRanks = ranks(fts);
+    Map<Long, Integer> vectorRanks = ranks(vector);
+    Map<Long, Double> scores = new LinkedHashMap<>();
+    ftsRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (k + rank), Double::sum));
+    vectorRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (k + rank), Double::sum));
+    return scores.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+        .limit(limit)
+        .map(e -> new Fused(e.getKey(), e.getValue(), ftsRanks.get(e.getKey()), vectorRanks.get(e.getKey())))
+        .toList();
+  }
+
+  /**
+   * Seed 000's MVP merge: the union of both lists without duplicates, taking from the vector and full-text lists
+   * in turn; the score is 1 / position in the merged list.
+   */
+  public static List<Fused> dedupe(List<Long> fts, List<Long> vector, int limit) {
+    Map<Long, Integer> ftsRanks = ranks(fts);
+    Map<Long, Integer> vectorRanks = ranks(vector);
+    List<Long> merged = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int i = 0; i < Math.max(fts.size(), vector.size()) && merged.size() < limit; i++) {
+      if (i < vector.size() && seen.add(vector.get(i))) {
+        merged.add(vector.get(i));
+      }
+      if (i < fts.size() && seen.add(fts.get(i)) && merged.size() < limit) {
+        merged.add(fts.get(i));
+      }
+    }
+    List<Fused> result = new ArrayList<>(merged.size());
+    for (int i = 0; i < merged.size() && i < limit; i++) {
+      long id = merged.get(i);
+      result.add(new Fused(id, 1.0 / (i + 1), ftsRanks.get(id), vectorRanks.get(id)));
+    }
+    return result;
+  }
+
+  private static Map<Long, Integer> ranks(List<Long> ids) {
+    Map<Long, Integer> ranks = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      ranks.putIfAbsent(ids.get(i), i + 1);
+    }
+    return ranks;
+  }
+}

@@ -1,0 +1,41 @@
+package io.atrium.search;
+
+import io.atrium.bus.ErrorCode;
+import io.atrium.text.SearchText;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** A validated {@code /search/hybrid} request. */
+record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, Filters filters) {
+  private static final int MAX_QUERY_CHARS = 2000;
+
+  static SearchRequest fromJson(JsonObject body, SearchSettings settings) {
+    if (body == null) {
+      throw ErrorCode.INVALID_REQUEST.exception("a JSON object is required");
+    }
+    if (!(body.getValue("query") instanceof String query) || query.isBlank()) {
+      throw ErrorCode.INVALID_REQUEST.exception("query must be a non-empty string", "query");
+    }
+    if (query.length() > MAX_QUERY_CHARS) {
+      throw ErrorCode.INVALID_REQUEST.exception("query is longer than " + MAX_QUERY_CHARS + " characters", "query");
+    }
+    List<SearchText.Token> terms = SearchText.queryTerms(query);
+    if (terms.isEmpty()) {
+      throw ErrorCode.INVALID_REQUEST.exception("query has no searchable words after normalisation", "query");
+    }
+    Object topK = body.getValue("top_k", settings.defaultTopK());
+    if (!(topK instanceof Integer || topK instanceof Long) || ((Number) topK).intValue() < 1
+        || ((Number) topK).intValue() > settings.maxTopK()) {
+      throw ErrorCode.INVALID_REQUEST.exception("top_k must be an integer from 1 to " + settings.maxTopK(), "top_k");
+    }
+    Object fusion = body.getValue("fusion", settings.fusion());
+    if (!"rrf".equals(fusion) && !"dedupe".equals(fusion)) {
+      throw ErrorCode.INVALID_REQUEST.exception("fusion must be \"rrf\" or \"dedupe\"", "fusion");
+    }
+    Object filters = body.getValue("filters");
+    if (filters != null && !(filters instanceof JsonObject)) {
+      throw ErrorCode.INVALID_REQUEST.exception("filters must be an object", "filters");
+    }
+    return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, Filters.fromJson((JsonObject) filters));
+  }
+}

@@ -1,0 +1,138 @@
+package io.atrium.search;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Vectors;
+import io.atrium.sqlite.SqliteDatabase;
+import io.atrium.text.Highlighter;
+import io.atrium.text.SearchText;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hybrid search ({@link Addresses#SEARCH_HYBRID}): FTS5 and the in-memory vector index run side by side and are
+ * fused. The index is loaded from SQLite at start and follows {@link Addresses#EVENTS_INDEX_CHANGED}. If the
+ * embedder cannot answer, results come from full-text alone and the reply says {@code "degraded": ["vector"]}.
+ */
+public final class SearchVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
+  private static final long EMBED_TIMEOUT_MS = 10_000;
+
+  private final VectorIndex index = new VectorIndex();
+  private SqliteDatabase database;
+  private ChunkReader reader;
+  private String model;
+  private SearchSettings settings;
+
+  @Override
+  public Future<?> start() {
+    settings = SearchSettings.fromJson(config().getJsonObject("search", new JsonObject()));
+    database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 4));
+    reader = new ChunkReader(database.pool());
+    return Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS)
+        .compose(info -> {
+          model = info.getString("model");
+          return reader.loadAll(model, index);
+        })
+        .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model))
+        .compose(v -> Future.all(
+            vertx.eventBus().consumer(Addresses.SEARCH_HYBRID, this::search).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_INDEX_CHANGED, msg -> follow(msg.body())).completion()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return database.close();
+  }
+
+  private void follow(JsonObject change) {
+    long resourceId = change.getLong("resource_id");
+    if ("removed".equals(change.getString("action"))) {
+      index.remove(resourceId);
+      return;
+    }
+    reader.loadResource(model, resourceId, index)
+        .onFailure(e -> LOG.error("cannot reload vectors of resource {}: {}", resourceId, e.getMessage()));
+  }
+
+  private void search(Message<JsonObject> message) {
+    SearchRequest request;
+    try {
+      request = SearchRequest.fromJson(message.body(), settings);
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      message.fail(e.failureCode(), e.getMessage());
+      return;
+    }
+    int candidates = Math.max(settings.candidates(), request.topK());
+    Future<List<Long>> fullText = reader.fullText(SearchText.ftsQuery(request.terms()), request.filters(), candidates);
+    Future<Set<Long>> allowed = reader.allowedResources(request.filters());
+    Future<List<Long>> vector = Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
+        .compose(reply -> allowed.compose(resources -> vertx.executeBlocking(
+            () -> index.search(Vectors.fromBase64(reply.getString("vector")), candidates, resources), false)))
+        .map(hits -> hits.stream().map(VectorIndex.Hit::chunkId).toList());
+    Future.join(fullText, vector).otherwiseEmpty()
+        .compose(v -> {
+          if (fullText.failed()) {
+            return Future.failedFuture(fullText.cause());
+          }
+          List<Long> vectorIds = vector.succeeded() ? vector.result() : List.of();
+          if (vector.failed()) {
+            LOG.warn("vector half of search unavailable: {}", vector.cause().getMessage());
+          }
+          List<Fusion.Fused> fused = "dedupe".equals(request.fusion())
+              ? Fusion.dedupe(fullText.result(), vectorIds, request.topK())
+              : Fusion.reciprocalRank(fullText.result(), vectorIds, settings.rrfK(), request.topK());
+          Set<Long> ids = new HashSet<>();
+          fused.forEach(f -> ids.add(f.chunkId()));
+          return reader.details(ids).map(details -> render(fused, details, request, vector.failed()));
+        })
+        .onSuccess(message::reply)
+        .onFailure(e -> ErrorCode.replyFailure(message, e));
+  }
+
+  private static JsonObject render(List<Fusion.Fused> fused, Map<Long, JsonObject> details, SearchRequest request,
+      boolean vectorDegraded) {
+    JsonArray results = new JsonArray();
+    for (Fusion.Fused hit : fused) {
+      JsonObject chunk = details.get(hit.chunkId());
+      if (chunk == null) {
+        continue; // deleted between ranking and reading
+      }
+      JsonObject source = new JsonObject().put("file_path", chunk.getString("file_path"));
+      if (chunk.getInteger("page") != null) {
+        source.put("page", chunk.getInteger("page"));
+      }
+      JsonObject match = new JsonObject();
+      if (hit.ftsRank() != null) {
+        match.put("fts_rank", hit.ftsRank());
+      }
+      if (hit.vectorRank() != null) {
+        match.put("vector_rank", hit.vectorRank());
+      }
+      results.add(new JsonObject()
+          .put("resource_id", chunk.getLong("resource_id"))
+          .put("chunk_id", hit.chunkId())
+          .put("score", hit.score())
+          .put("text", chunk.getString("text"))
+          .put("highlight", Highlighter.highlight(chunk.getString("text"), request.terms()))
+          .put("source", source)
+          .put("match", match));
+    }
+    JsonObject reply = new JsonObject().put("results", results);
+    if (vectorDegraded) {
+      reply.put("degraded", new JsonArray().add("vector"));
+    }
+    return reply;
+  }
+}

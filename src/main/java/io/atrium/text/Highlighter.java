@@ -1,0 +1,77 @@
+package io.atrium.text;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A short window of a chunk around the first query term it contains, with every occurrence of a term wrapped in
+ * {@code <mark>}. Latin terms match at word starts (so "learn" marks "learning", as the stemmer matched it).
+ */
+public final class Highlighter {
+  private static final int WINDOW = 240;
+
+  private Highlighter() {
+  }
+
+  public static String highlight(String text, List<SearchText.Token> terms) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    int first = -1;
+    for (SearchText.Token term : terms) {
+      int at = find(lower, term, 0);
+      if (at >= 0 && (first < 0 || at < first)) {
+        first = at;
+      }
+    }
+    int start = first < 0 ? 0 : Math.max(0, first - WINDOW / 4);
+    int end = Math.min(text.length(), start + WINDOW);
+    start = Math.max(0, Math.min(start, end - WINDOW));
+    StringBuilder out = new StringBuilder();
+    if (start > 0) {
+      out.append('…');
+    }
+    int i = start;
+    while (i < end) {
+      int matchEnd = matchAt(lower, i, terms);
+      if (matchEnd > i && (i == 0 || !isWordChar(lower.charAt(i - 1)) || SearchText.isCjk(lower.codePointAt(i)))) {
+        out.append("<mark>").append(text, i, Math.min(matchEnd, text.length())).append("</mark>");
+        i = matchEnd;
+      } else {
+        out.append(text.charAt(i));
+        i++;
+      }
+    }
+    if (end < text.length()) {
+      out.append('…');
+    }
+    return out.toString();
+  }
+
+  private static int find(String lower, SearchText.Token term, int from) {
+    int at = lower.indexOf(term.text(), from);
+    while (at > 0 && !term.cjk() && isWordChar(lower.charAt(at - 1))) {
+      at = lower.indexOf(term.text(), at + 1);
+    }
+    return at;
+  }
+
+  /** End of the longest term matching at {@code i} (through the rest of its word for Latin terms), or i. */
+  private static int matchAt(String lower, int i, List<SearchText.Token> terms) {
+    int best = i;
+    for (SearchText.Token term : terms) {
+      if (lower.startsWith(term.text(), i)) {
+        int end = i + term.text().length();
+        if (!term.cjk()) {
+          while (end < lower.length() && isWordChar(lower.charAt(end))) {
+            end++;
+          }
+        }
+        best = Math.max(best, end);
+      }
+    }
+    return best;
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetterOrDigit(c) && !SearchText.isCjk(c);
+  }
+}

@@ -1,0 +1,102 @@
+package io.atrium.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The newcomer's path: upload real documents, wait for done, find them by English and Chinese questions. */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UploadAndSearchTest {
+  AtriumHarness atrium;
+  JsonArray uploaded;
+
+  @BeforeAll
+  void startAndUpload(Vertx vertx, @TempDir Path dataDir) {
+    atrium = new AtriumHarness(vertx, dataDir).start();
+    var response = atrium.upload(
+        AtriumHarness.doc("pdf/tracemonkey.pdf"),
+        AtriumHarness.doc("pdf/issue3521.pdf"),
+        AtriumHarness.doc("epub/wasteland.epub"),
+        AtriumHarness.doc("office/testWORD_various.docx"));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+    uploaded = response.bodyAsJsonObject().getJsonArray("resources");
+    for (int i = 0; i < uploaded.size(); i++) {
+      atrium.awaitStatus(uploaded.getJsonObject(i).getLong("resource_id"), Duration.ofMinutes(3), "done", "error");
+    }
+  }
+
+  @Test
+  void uploadAnswersWithOneResourcePerFileAndATask() {
+    assertThat(uploaded).hasSize(4);
+    List<String> names = uploaded.stream().map(r -> ((JsonObject) r).getString("file_name")).toList();
+    assertThat(names).containsExactly("tracemonkey.pdf", "issue3521.pdf", "wasteland.epub", "testWORD_various.docx");
+    assertThat(uploaded.getJsonObject(0).getLong("task_id")).isNotNull();
+  }
+
+  @Test
+  void everyUploadedDocumentIsIndexed() {
+    for (int i = 0; i < uploaded.size(); i++) {
+      JsonObject status = atrium.get("/ingest/status/" + uploaded.getJsonObject(i).getLong("resource_id")).bodyAsJsonObject();
+      assertThat(status.getString("status")).as(status.encode()).isEqualTo("done");
+      assertThat(status.getInteger("percentage")).isEqualTo(100);
+      assertThat(status.getLong("chunk_count")).isPositive();
+    }
+  }
+
+  @Test
+  void englishQuestionFindsThePdfPassageWithItsPage() {
+    JsonObject result = firstResult(new JsonObject().put("query", "trace-based just-in-time compilation of JavaScript"));
+    assertThat(result.getLong("resource_id")).isEqualTo(idOf("tracemonkey.pdf"));
+    assertThat(result.getJsonObject("source").getString("file_path")).endsWith("tracemonkey.pdf");
+    assertThat(result.getJsonObject("source").getInteger("page")).isNotNull().isPositive();
+    assertThat(result.getString("highlight")).contains("<mark>");
+  }
+
+  @Test
+  void chineseWordIsFoundInsideChineseText() {
+    JsonObject result = firstResult(new JsonObject().put("query", "黑体"));
+    assertThat(result.getLong("resource_id")).isEqualTo(idOf("issue3521.pdf"));
+    assertThat(result.getString("text")).contains("黑体");
+    assertThat(result.getJsonObject("match").getInteger("fts_rank")).isEqualTo(1);
+  }
+
+  @Test
+  void epubAndDocxAreSearchable() {
+    assertThat(firstResult(new JsonObject().put("query", "April is the cruellest month")).getLong("resource_id"))
+        .isEqualTo(idOf("wasteland.epub"));
+    JsonObject docx = firstResult(new JsonObject().put("query", "anything").put("filters",
+        new JsonObject().put("file_type", "docx")));
+    assertThat(docx.getLong("resource_id")).isEqualTo(idOf("testWORD_various.docx"));
+  }
+
+  @Test
+  void filtersKeepOnlyMatchingResources() {
+    JsonObject response = atrium.search(new JsonObject().put("query", "compilation").put("top_k", 50)
+        .put("filters", new JsonObject().put("resource_ids", new JsonArray().add(idOf("wasteland.epub")))));
+    assertThat(response.getJsonArray("results")).allSatisfy(r ->
+        assertThat(((JsonObject) r).getLong("resource_id")).isEqualTo(idOf("wasteland.epub")));
+  }
+
+  private JsonObject firstResult(JsonObject request) {
+    JsonArray results = atrium.search(request).getJsonArray("results");
+    assertThat(results).as("results for " + request.encode()).isNotEmpty();
+    return results.getJsonObject(0);
+  }
+
+  private long idOf(String fileName) {
+    return uploaded.stream().map(JsonObject.class::cast)
+        .filter(r -> r.getString("file_name").equals(fileName)).findFirst().orElseThrow().getLong("resource_id");
+  }
+}
