@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** A validated {@code /search/hybrid} request. */
-record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, Filters filters) {
+record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, String mode, Filters filters) {
   private static final int MAX_QUERY_CHARS = 2000;
 
   static SearchRequest fromJson(JsonObject body, SearchSettings settings) {
@@ -32,10 +32,23 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
     if (!"rrf".equals(fusion) && !"dedupe".equals(fusion)) {
       throw ErrorCode.INVALID_REQUEST.exception("fusion must be \"rrf\" or \"dedupe\"", "fusion");
     }
+    Object mode = body.getValue("mode", "hybrid");
+    if (!"hybrid".equals(mode) && !"fts".equals(mode) && !"vector".equals(mode)) {
+      throw ErrorCode.INVALID_REQUEST.exception("mode must be \"hybrid\", \"fts\" or \"vector\"", "mode");
+    }
     Object filters = body.getValue("filters");
     if (filters != null && !(filters instanceof JsonObject)) {
       throw ErrorCode.INVALID_REQUEST.exception("filters must be an object", "filters");
     }
-    return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, Filters.fromJson((JsonObject) filters));
+    return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, (String) mode,
+        Filters.fromJson((JsonObject) filters));
+  }
+
+  boolean usesFullText() {
+    return !"vector".equals(mode);
+  }
+
+  boolean usesVectors() {
+    return !"fts".equals(mode);
   }
 }

@@ -75,9 +75,11 @@ public final class SearchVerticle extends VerticleBase {
       return;
     }
     int candidates = Math.max(settings.candidates(), request.topK());
-    Future<List<Long>> fullText = reader.fullText(SearchText.ftsQuery(request.terms()), request.filters(), candidates);
+    Future<List<Long>> fullText = request.usesFullText()
+        ? reader.fullText(SearchText.ftsQuery(request.terms()), request.filters(), candidates)
+        : Future.succeededFuture(List.of());
     Future<Set<Long>> allowed = reader.allowedResources(request.filters());
-    Future<List<Long>> vector = Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
+    Future<List<Long>> vector = !request.usesVectors() ? Future.succeededFuture(List.of()) : Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
         .compose(reply -> allowed.compose(resources -> vertx.executeBlocking(
             () -> index.search(Vectors.fromBase64(reply.getString("vector")), candidates, resources), false)))
         .map(hits -> hits.stream().map(VectorIndex.Hit::chunkId).toList());
@@ -88,6 +90,10 @@ public final class SearchVerticle extends VerticleBase {
           }
           List<Long> vectorIds = vector.succeeded() ? vector.result() : List.of();
           if (vector.failed()) {
+            if (!request.usesFullText()) {
+              return Future.failedFuture(ErrorCode.UNAVAILABLE.exception(
+                  "vector search is unavailable: " + vector.cause().getMessage()));
+            }
             LOG.warn("vector half of search unavailable: {}", vector.cause().getMessage());
           }
           List<Fusion.Fused> fused = "dedupe".equals(request.fusion())
