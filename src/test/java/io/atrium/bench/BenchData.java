@@ -31,6 +31,13 @@ final class BenchData {
     return root;
   }
 
+  /** The machine's load average: the benchmarks share 2 cores with other work, so the figures say how busy it was. */
+  static String loadLine(String when) {
+    double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return String.format("# system load average (1 min) at %s: %.2f on %d cores", when, load,
+        Runtime.getRuntime().availableProcessors());
+  }
+
   static Path retrieval(String set) {
     return dataRoot().resolve("retrieval").resolve(set);
   }

@@ -66,6 +66,7 @@ public final class QualityBench {
     System.out.println("# atrium in-process (AtriumHarness), documents loaded via atrium.embed.document (chunk 300/40) +"
         + " atrium.store.chunks.replace, queried over HTTP POST /search/hybrid, top_k " + TOP_K
         + " chunks deduplicated to documents (best chunk)");
+    System.out.println(BenchData.loadLine("start"));
     if (maxQueries > 0 || maxDocs > 0) {
       System.out.println("# SUBSET RUN (--max-queries " + maxQueries + " --max-docs " + maxDocs + "): figures are not comparable");
     }
@@ -83,6 +84,7 @@ public final class QualityBench {
     System.out.println();
     System.out.println("# summary");
     summary.forEach(System.out::println);
+    System.out.println(BenchData.loadLine("end"));
   }
 
   private static List<String> runSet(String model, RetrievalSet set, List<Config> configs, int maxQueries, int maxDocs) {
