@@ -63,6 +63,7 @@ public final class DocumentParser {
     } catch (RuntimeException | StackOverflowError e) {
       throw new ParseFailure("parser failed on a malformed document: " + describe(e), true);
     } catch (OutOfMemoryError e) {
+      org.slf4j.LoggerFactory.getLogger(DocumentParser.class).warn("parser ran out of memory on {}: {}", file, e.getMessage());
       throw new ParseFailure("document needs more memory than allowed to parse (decompression bomb?)", true);
     }
     String text = handler.text();
@@ -93,6 +94,7 @@ public final class DocumentParser {
     pdf.setOcrStrategy(ocr ? PDFParserConfig.OCR_STRATEGY.AUTO : PDFParserConfig.OCR_STRATEGY.NO_OCR);
     pdf.setExtractInlineImages(false);
     pdf.setExtractAnnotationText(true);
+    pdf.setMaxMainMemoryBytes(256L * 1024 * 1024); // PDFBox spills to temp files past this instead of growing the heap
     context.set(PDFParserConfig.class, pdf);
     TesseractOCRConfig tesseract = new TesseractOCRConfig();
     tesseract.setSkipOcr(!ocr);
