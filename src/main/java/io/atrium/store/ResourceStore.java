@@ -3,6 +3,7 @@ package io.atrium.store;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Stage;
 import io.atrium.bus.Vectors;
+import io.atrium.sqlite.SqliteDatabase;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +57,7 @@ final class ResourceStore {
 
   /** Inserts uploaded files (and, without a task_id, a task grouping them) in one transaction. */
   Future<JsonObject> create(JsonArray files, Long taskId, String taskTitle) {
-    return pool.withTransaction(conn -> taskFor(conn, taskId, taskTitle).compose(task -> {
+    return SqliteDatabase.inTransaction(pool, conn -> taskFor(conn, taskId, taskTitle).compose(task -> {
       List<Future<Long>> inserts = new ArrayList<>();
       for (int i = 0; i < files.size(); i++) {
         JsonObject file = files.getJsonObject(i);
@@ -115,7 +116,7 @@ final class ResourceStore {
    * a reader sees the old index or the new one, never half of a file.
    */
   Future<Integer> replaceChunks(long resourceId, String indexedHash, String model, JsonArray chunks) {
-    return pool.withTransaction(conn -> deleteIndex(conn, resourceId)
+    return SqliteDatabase.inTransaction(pool, conn -> deleteIndex(conn, resourceId)
         .compose(v -> conn.preparedQuery("INSERT INTO context_chunks (resource_id, chunk_index, content, page, "
                 + "start_offset, end_offset, token_count) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .executeBatch(chunkRows(resourceId, chunks)))
@@ -173,7 +174,7 @@ final class ResourceStore {
 
   /** Removes a resource's chunks and vectors; the row too when atrium created it (uploads). */
   Future<JsonObject> delete(long resourceId) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT file_path FROM resources WHERE id = ?")
+    return SqliteDatabase.inTransaction(pool, conn -> conn.preparedQuery("SELECT file_path FROM resources WHERE id = ?")
         .execute(Tuple.of(resourceId))
         .compose(rows -> {
           String filePath = rows.size() > 0 ? rows.iterator().next().getString("file_path") : null;
