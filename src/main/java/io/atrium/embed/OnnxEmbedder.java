@@ -140,8 +140,11 @@ public final class OnnxEmbedder implements Embedder {
     }));
   }
 
-  /** Blocking: tokenizes and runs the model on the calling thread's own session. */
-  float[] embedNow(String text) {
+  /**
+   * Blocking: tokenizes and runs the model on the calling thread's own session, bypassing the queue. Public so the
+   * ingest benchmark can measure the raw model beside the pipeline.
+   */
+  public float[] embedNow(String text) {
     Encoding encoding = tokenizer.encode(text);
     if (encoding.exceedMaxLength()) {
       truncated.incrementAndGet();
