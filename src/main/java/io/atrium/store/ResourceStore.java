@@ -27,15 +27,17 @@ final class ResourceStore {
       + "indexed_hash, processing_hash, last_indexed_at, processing_stage, last_error";
 
   private final Pool pool;
+  private final Pool readers;
   private final boolean hostOwned;
 
-  ResourceStore(Pool pool, boolean hostOwned) {
-    this.pool = pool;
+  ResourceStore(Pool writer, Pool readers, boolean hostOwned) {
+    this.pool = writer;
+    this.readers = readers;
     this.hostOwned = hostOwned;
   }
 
   Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + RESOURCE_COLUMNS
+    return readers.preparedQuery("SELECT " + RESOURCE_COLUMNS
             + ", (SELECT COUNT(*) FROM context_chunks c WHERE c.resource_id = r.id) AS chunk_count FROM resources r WHERE id = ?")
         .execute(Tuple.of(id))
         .compose(rows -> rows.size() == 0
@@ -45,7 +47,7 @@ final class ResourceStore {
 
   /** Seed 000's rule for what still needs indexing. */
   Future<JsonArray> pending() {
-    return pool.query("SELECT id FROM resources WHERE sync_status IN ('pending','dirty','error') "
+    return readers.query("SELECT id FROM resources WHERE sync_status IN ('pending','dirty','error') "
             + "AND (indexed_hash IS NULL OR indexed_hash != file_hash) ORDER BY id")
         .execute()
         .map(rows -> {

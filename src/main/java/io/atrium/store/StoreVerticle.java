@@ -23,6 +23,7 @@ public final class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private SqliteDatabase database;
+  private SqliteDatabase readers;
   private ResourceStore store;
 
   @Override
@@ -30,7 +31,9 @@ public final class StoreVerticle extends VerticleBase {
     database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), 1);
     return Migrations.migrate(database.pool())
         .onSuccess(hostOwned -> {
-          store = new ResourceStore(database.pool(), hostOwned);
+          // reads (status, notify checks) must not queue behind a large chunk transaction on the writer
+          readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 2));
+          store = new ResourceStore(database.pool(), readers.pool(), hostOwned);
           LOG.info("store ready at {} (resources owned by {})", config().getString("db_path"), hostOwned ? "the host app" : "atrium");
         })
         .compose(v -> Future.all(java.util.List.of(
@@ -50,7 +53,8 @@ public final class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return database == null ? Future.succeededFuture() : database.close();
+    return Future.join(database == null ? Future.succeededFuture() : database.close(),
+        readers == null ? Future.succeededFuture() : readers.close());
   }
 
   private Future<JsonObject> replaceChunks(JsonObject body) {
