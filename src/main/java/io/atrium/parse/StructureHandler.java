@@ -63,7 +63,7 @@ final class StructureHandler extends DefaultHandler {
       throw new SAXException(new InterruptedException("parse interrupted"));
     }
     if (inTitle) {
-      return; // metadata title, usually repeated in the body
+      return; // the metadata title is usually repeated in the body
     }
     if (text.length() + length > maxChars) {
       throw new TextLimitReached(maxChars);
