@@ -65,6 +65,7 @@ class HostileFilesTest {
     JsonObject good = atrium.awaitStatus(resources.getJsonObject(edge.size()).getLong("resource_id"), Duration.ofMinutes(2), "done", "error");
     assertThat(good.getString("status")).as(good.encode()).isEqualTo("done");
     assertThat(atrium.get("/health").statusCode()).isEqualTo(200);
+    assertThat(LogCapture.blockedThreadWarnings()).as("no event loop was blocked by a hostile file").isEmpty();
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

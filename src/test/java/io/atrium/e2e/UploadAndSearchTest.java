@@ -90,6 +90,20 @@ class UploadAndSearchTest {
   }
 
   @Test
+  void dedupeFusionMergesBothListsWithoutRepeats() {
+    JsonArray results = atrium.search(new JsonObject().put("query", "just-in-time compilation").put("fusion", "dedupe")
+        .put("top_k", 20)).getJsonArray("results");
+    List<Long> ids = results.stream().map(r -> ((JsonObject) r).getLong("chunk_id")).toList();
+    assertThat(ids).isNotEmpty().doesNotHaveDuplicates();
+    assertThat(results.getJsonObject(0).getLong("resource_id")).isEqualTo(idOf("tracemonkey.pdf"));
+  }
+
+  @Test
+  void noEventLoopWasBlockedWhileIngesting() {
+    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
+  }
+
+  @Test
   void filtersKeepOnlyMatchingResources() {
     JsonObject response = atrium.search(new JsonObject().put("query", "compilation").put("top_k", 50)
         .put("filters", new JsonObject().put("resource_ids", new JsonArray().add(idOf("wasteland.epub")))));
