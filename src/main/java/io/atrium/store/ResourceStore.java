@@ -193,6 +193,20 @@ final class ResourceStore {
         }));
   }
 
+  /**
+   * Records {@code model} as the embedding model; resources whose vectors came from another model lose their
+   * indexed_hash and become 'dirty', so seed 000's rebuild rule queues them again. Answers how many.
+   */
+  Future<Integer> checkModel(String model) {
+    return SqliteDatabase.inTransaction(pool, conn -> conn
+        .preparedQuery("UPDATE resources SET sync_status = 'dirty', indexed_hash = NULL WHERE id IN "
+            + "(SELECT DISTINCT resource_id FROM chunk_vectors WHERE model != ?)")
+        .execute(Tuple.of(model))
+        .compose(changed -> conn.preparedQuery("INSERT OR REPLACE INTO atrium_meta (key, value) VALUES ('embed_model', ?)")
+            .execute(Tuple.of(model))
+            .map(changed.rowCount())));
+  }
+
   static JsonObject resourceJson(Row row) {
     JsonObject json = new JsonObject();
     for (String column : RESOURCE_COLUMNS.split(", ")) {

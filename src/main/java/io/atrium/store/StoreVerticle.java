@@ -48,6 +48,8 @@ public final class StoreVerticle extends VerticleBase {
             handle(Addresses.STORE_RESOURCE_HASH, body -> store.recordHash(id(body, "id"), body.getString("file_hash"))
                 .map(new JsonObject())),
             handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
+            handle(Addresses.STORE_MODEL_CHECK, body -> store.checkModel(body.getString("model"))
+                .map(count -> new JsonObject().put("reindex", count))),
             handle(Addresses.STORE_RESOURCE_DELETE, this::delete))));
   }
 
