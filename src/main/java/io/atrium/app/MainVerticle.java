@@ -40,7 +40,7 @@ public final class MainVerticle extends VerticleBase {
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
-            .setConfig(new JsonObject().put("db_path", dbPath)))
+            .setConfig(new JsonObject().put("db_path", dbPath).put("read_pool_size", 2)))
         .compose(v -> deploy(ParseVerticle::new, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setInstances(parse.getInteger("instances", 1))
             .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.getInteger("instances", 1))

@@ -49,6 +49,9 @@ public final class Addresses {
   /** Request: delete a resource's chunks and vectors (and the row, when atrium owns it). */
   public static final String STORE_RESOURCE_DELETE = "atrium.store.resource.delete";
 
+  /** Request: record the embedding model in use; resources embedded with another model are marked for re-indexing. */
+  public static final String STORE_MODEL_CHECK = "atrium.store.model.check";
+
   /** Request: hybrid (full-text + vector) search. */
   public static final String SEARCH_HYBRID = "atrium.search.hybrid";
 

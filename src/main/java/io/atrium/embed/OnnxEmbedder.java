@@ -140,8 +140,11 @@ public final class OnnxEmbedder implements Embedder {
     }));
   }
 
-  /** Blocking: tokenizes and runs the model on the calling thread's own session. */
-  float[] embedNow(String text) {
+  /**
+   * Blocking: tokenizes and runs the model on the calling thread's own session, bypassing the queue. Public so the
+   * ingest benchmark can measure the raw model beside the pipeline.
+   */
+  public float[] embedNow(String text) {
     Encoding encoding = tokenizer.encode(text);
     if (encoding.exceedMaxLength()) {
       truncated.incrementAndGet();
@@ -182,6 +185,16 @@ public final class OnnxEmbedder implements Embedder {
   @Override
   public void close() {
     executor.shutdownNow();
+    try {
+      // closing a session while a thread is inside run() crashes the JVM in native code
+      if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("embedding threads still busy after 30 s; leaving ONNX sessions open");
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     for (OrtSession session : sessions) {
       try {
         session.close();

@@ -11,7 +11,7 @@ final class Requests {
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       throw new HttpErrors.BadRequest("a JSON object body is required", null);
     }
     Object value;

@@ -46,6 +46,13 @@ public final class IngestVerticle extends VerticleBase {
             handle(Addresses.INGEST_DELETE, body -> delete(body.getLong("id"))),
             handle(Addresses.INGEST_DRAIN, body -> drain()),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_EMBED_PROGRESS, msg -> embedProgress(msg.body())).completion()))
+        .compose(v -> Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), 30_000))
+        .compose(info -> Bus.request(vertx, Addresses.STORE_MODEL_CHECK, new JsonObject().put("model", info.getString("model")), 60_000))
+        .onSuccess(check -> {
+          if (check.getInteger("reindex", 0) > 0) {
+            LOG.info("embedding model changed: {} resources will be embedded again", check.getInteger("reindex"));
+          }
+        })
         .compose(v -> Bus.request(vertx, Addresses.STORE_RESOURCE_PENDING, new JsonObject(), 30_000))
         .onSuccess(pending -> {
           JsonArray ids = pending.getJsonArray("ids");

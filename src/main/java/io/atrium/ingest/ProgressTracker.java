@@ -13,8 +13,9 @@ import java.util.Optional;
 final class ProgressTracker {
   private final Map<Long, ProgressEvent> current = new HashMap<>();
 
+  /** Forgets the previous run, so the next event (todo, 0) is announced. */
   void startRun(long resourceId) {
-    current.put(resourceId, new ProgressEvent(resourceId, Stage.TODO, 0, null));
+    current.remove(resourceId);
   }
 
   /** The event to publish, or empty when it would move backwards or repeat. */

@@ -38,6 +38,19 @@ public final class DocumentParser {
   }
 
   public ParsedDocument parse(Path file) throws ParseFailure {
+    try {
+      return parseWithTika(file);
+    } catch (ParseFailure failure) {
+      if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".epub") || failure.getMessage().contains("limit")) {
+        throw failure;
+      }
+      // Tika's EPUB parser gives up on some real books (e.g. zip entry names that are not valid UTF-8);
+      // their chapters are still plain XHTML inside the zip.
+      return EpubChapters.parse(file, maxChars, failure);
+    }
+  }
+
+  private ParsedDocument parseWithTika(Path file) throws ParseFailure {
     long size = sizeOf(file);
     if (size > maxFileBytes) {
       throw new ParseFailure("file is " + size + " bytes, over the limit of " + maxFileBytes, true);
@@ -63,6 +76,7 @@ public final class DocumentParser {
     } catch (RuntimeException | StackOverflowError e) {
       throw new ParseFailure("parser failed on a malformed document: " + describe(e), true);
     } catch (OutOfMemoryError e) {
+      org.slf4j.LoggerFactory.getLogger(DocumentParser.class).warn("parser ran out of memory on {}: {}", file, e.getMessage());
       throw new ParseFailure("document needs more memory than allowed to parse (decompression bomb?)", true);
     }
     String text = handler.text();
@@ -89,10 +103,12 @@ public final class DocumentParser {
     ParseContext context = new ParseContext();
     context.set(EmbeddedDocumentExtractor.class, SkipEmbedded.INSTANCE);
     context.set(org.apache.tika.parser.Parser.class, parser); // PDF page OCR finds Tesseract through it
+    context.set(org.apache.tika.parser.html.HtmlMapper.class, RubyDroppingHtmlMapper.INSTANCE);
     PDFParserConfig pdf = new PDFParserConfig();
     pdf.setOcrStrategy(ocr ? PDFParserConfig.OCR_STRATEGY.AUTO : PDFParserConfig.OCR_STRATEGY.NO_OCR);
     pdf.setExtractInlineImages(false);
     pdf.setExtractAnnotationText(true);
+    pdf.setMaxMainMemoryBytes(256L * 1024 * 1024); // PDFBox spills to temp files past this instead of growing the heap
     context.set(PDFParserConfig.class, pdf);
     TesseractOCRConfig tesseract = new TesseractOCRConfig();
     tesseract.setSkipOcr(!ocr);

@@ -25,6 +25,8 @@ final class StructureHandler extends DefaultHandler {
   private int page;
   private boolean inHeading;
   private boolean inTitle;
+  private boolean pendingSpace;
+  private int pendingNewlines;
 
   StructureHandler(long maxChars) {
     this.maxChars = maxChars;
@@ -61,12 +63,30 @@ final class StructureHandler extends DefaultHandler {
       throw new SAXException(new InterruptedException("parse interrupted"));
     }
     if (inTitle) {
-      return; // metadata title, usually repeated in the body
+      return; // the metadata title is usually repeated in the body
     }
     if (text.length() + length > maxChars) {
       throw new TextLimitReached(maxChars);
     }
-    text.append(ch, start, length);
+    for (int i = start; i < start + length; i++) {
+      char c = ch[i];
+      if (Character.isWhitespace(c) || c == '\u00a0') {
+        pendingSpace = true;
+        pendingNewlines += c == '\n' ? 1 : 0;
+      } else {
+        flushWhitespace();
+        text.append(c);
+      }
+    }
+  }
+
+  /** Whitespace runs become one space, one newline, or a blank line (a paragraph break in plain text). */
+  private void flushWhitespace() {
+    if (pendingSpace && text.length() > blockStart) {
+      text.append(pendingNewlines >= 2 ? "\n\n" : pendingNewlines == 1 ? "\n" : " ");
+    }
+    pendingSpace = false;
+    pendingNewlines = 0;
   }
 
   @Override
@@ -75,6 +95,8 @@ final class StructureHandler extends DefaultHandler {
   }
 
   private void closeBlock() {
+    pendingSpace = false;
+    pendingNewlines = 0;
     int end = text.length();
     if (end > blockStart) {
       splitIntoParagraphs(blockStart, end);

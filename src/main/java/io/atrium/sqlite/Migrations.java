@@ -102,12 +102,13 @@ public final class Migrations {
     }
     return conn.query("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'resources'").execute()
         .map(rows -> rows.iterator().next().getInteger("n") > 0)
-        .compose(resourcesExisted -> conn.begin().compose(tx -> runAll(conn, STEPS.get(version - 1), 0)
-            .compose(v -> version == 1 ? recordOwner(conn, resourcesExisted) : Future.succeededFuture())
-            .compose(v -> conn.preparedQuery("INSERT INTO atrium_migrations (version, applied_at) VALUES (?, " + NOW + ")")
-                .execute(Tuple.of(version)))
-            .compose(v -> tx.commit())
-            .onFailure(e -> tx.rollback())))
+        .compose(resourcesExisted -> conn.query("BEGIN IMMEDIATE").execute()
+            .compose(begun -> runAll(conn, STEPS.get(version - 1), 0)
+                .compose(v -> version == 1 ? recordOwner(conn, resourcesExisted) : Future.succeededFuture())
+                .compose(v -> conn.preparedQuery("INSERT INTO atrium_migrations (version, applied_at) VALUES (?, " + NOW + ")")
+                    .execute(Tuple.of(version)))
+                .compose(v -> conn.query("COMMIT").execute(),
+                    failure -> conn.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(failure)))))
         .onSuccess(v -> LOG.info("schema migrated to version {}", version))
         .compose(v -> applyFrom(conn, version + 1));
   }

@@ -7,10 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Opens the SQLite file through the Vert.x JDBC client on an Agroal data source. WAL lets searches read while the
@@ -51,6 +53,18 @@ public final class SqliteDatabase {
 
   public Pool pool() {
     return pool;
+  }
+
+  /**
+   * Runs {@code work} in one SQLite transaction taken with BEGIN IMMEDIATE (the write lock up front, so it never
+   * fails half-way on a busy lock). The JDBC client's own begin()/commit() leave the sqlite-jdbc connection in a
+   * read snapshot that never sees later commits of other connections (a host app's rows), so SQL is used instead.
+   */
+  public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
+    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
+        .compose(begun -> work.apply(conn)
+            .compose(result -> conn.query("COMMIT").execute().map(result),
+                failure -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<T>failedFuture(failure)))));
   }
 
   public Future<Void> close() {

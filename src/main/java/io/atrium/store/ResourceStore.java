@@ -3,6 +3,7 @@ package io.atrium.store;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Stage;
 import io.atrium.bus.Vectors;
+import io.atrium.sqlite.SqliteDatabase;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -26,15 +27,17 @@ final class ResourceStore {
       + "indexed_hash, processing_hash, last_indexed_at, processing_stage, last_error";
 
   private final Pool pool;
+  private final Pool readers;
   private final boolean hostOwned;
 
-  ResourceStore(Pool pool, boolean hostOwned) {
-    this.pool = pool;
+  ResourceStore(Pool writer, Pool readers, boolean hostOwned) {
+    this.pool = writer;
+    this.readers = readers;
     this.hostOwned = hostOwned;
   }
 
   Future<JsonObject> get(long id) {
-    return pool.preparedQuery("SELECT " + RESOURCE_COLUMNS
+    return readers.preparedQuery("SELECT " + RESOURCE_COLUMNS
             + ", (SELECT COUNT(*) FROM context_chunks c WHERE c.resource_id = r.id) AS chunk_count FROM resources r WHERE id = ?")
         .execute(Tuple.of(id))
         .compose(rows -> rows.size() == 0
@@ -44,7 +47,7 @@ final class ResourceStore {
 
   /** Seed 000's rule for what still needs indexing. */
   Future<JsonArray> pending() {
-    return pool.query("SELECT id FROM resources WHERE sync_status IN ('pending','dirty','error') "
+    return readers.query("SELECT id FROM resources WHERE sync_status IN ('pending','dirty','error') "
             + "AND (indexed_hash IS NULL OR indexed_hash != file_hash) ORDER BY id")
         .execute()
         .map(rows -> {
@@ -56,7 +59,7 @@ final class ResourceStore {
 
   /** Inserts uploaded files (and, without a task_id, a task grouping them) in one transaction. */
   Future<JsonObject> create(JsonArray files, Long taskId, String taskTitle) {
-    return pool.withTransaction(conn -> taskFor(conn, taskId, taskTitle).compose(task -> {
+    return SqliteDatabase.inTransaction(pool, conn -> taskFor(conn, taskId, taskTitle).compose(task -> {
       List<Future<Long>> inserts = new ArrayList<>();
       for (int i = 0; i < files.size(); i++) {
         JsonObject file = files.getJsonObject(i);
@@ -115,7 +118,7 @@ final class ResourceStore {
    * a reader sees the old index or the new one, never half of a file.
    */
   Future<Integer> replaceChunks(long resourceId, String indexedHash, String model, JsonArray chunks) {
-    return pool.withTransaction(conn -> deleteIndex(conn, resourceId)
+    return SqliteDatabase.inTransaction(pool, conn -> deleteIndex(conn, resourceId)
         .compose(v -> conn.preparedQuery("INSERT INTO context_chunks (resource_id, chunk_index, content, page, "
                 + "start_offset, end_offset, token_count) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .executeBatch(chunkRows(resourceId, chunks)))
@@ -173,7 +176,7 @@ final class ResourceStore {
 
   /** Removes a resource's chunks and vectors; the row too when atrium created it (uploads). */
   Future<JsonObject> delete(long resourceId) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT file_path FROM resources WHERE id = ?")
+    return SqliteDatabase.inTransaction(pool, conn -> conn.preparedQuery("SELECT file_path FROM resources WHERE id = ?")
         .execute(Tuple.of(resourceId))
         .compose(rows -> {
           String filePath = rows.size() > 0 ? rows.iterator().next().getString("file_path") : null;
@@ -188,6 +191,20 @@ final class ResourceStore {
                   .put("row_removed", removeRow)
                   .put("file_path", filePath));
         }));
+  }
+
+  /**
+   * Records {@code model} as the embedding model; resources whose vectors came from another model lose their
+   * indexed_hash and become 'dirty', so seed 000's rebuild rule queues them again. Answers how many.
+   */
+  Future<Integer> checkModel(String model) {
+    return SqliteDatabase.inTransaction(pool, conn -> conn
+        .preparedQuery("UPDATE resources SET sync_status = 'dirty', indexed_hash = NULL WHERE id IN "
+            + "(SELECT DISTINCT resource_id FROM chunk_vectors WHERE model != ?)")
+        .execute(Tuple.of(model))
+        .compose(changed -> conn.preparedQuery("INSERT OR REPLACE INTO atrium_meta (key, value) VALUES ('embed_model', ?)")
+            .execute(Tuple.of(model))
+            .map(changed.rowCount())));
   }
 
   static JsonObject resourceJson(Row row) {

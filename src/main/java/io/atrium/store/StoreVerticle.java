@@ -23,6 +23,7 @@ public final class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
   private SqliteDatabase database;
+  private SqliteDatabase readers;
   private ResourceStore store;
 
   @Override
@@ -30,7 +31,9 @@ public final class StoreVerticle extends VerticleBase {
     database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), 1);
     return Migrations.migrate(database.pool())
         .onSuccess(hostOwned -> {
-          store = new ResourceStore(database.pool(), hostOwned);
+          // reads (status, notify checks) must not queue behind a large chunk transaction on the writer
+          readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 2));
+          store = new ResourceStore(database.pool(), readers.pool(), hostOwned);
           LOG.info("store ready at {} (resources owned by {})", config().getString("db_path"), hostOwned ? "the host app" : "atrium");
         })
         .compose(v -> Future.all(java.util.List.of(
@@ -45,12 +48,15 @@ public final class StoreVerticle extends VerticleBase {
             handle(Addresses.STORE_RESOURCE_HASH, body -> store.recordHash(id(body, "id"), body.getString("file_hash"))
                 .map(new JsonObject())),
             handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
+            handle(Addresses.STORE_MODEL_CHECK, body -> store.checkModel(body.getString("model"))
+                .map(count -> new JsonObject().put("reindex", count))),
             handle(Addresses.STORE_RESOURCE_DELETE, this::delete))));
   }
 
   @Override
   public Future<?> stop() {
-    return database == null ? Future.succeededFuture() : database.close();
+    return Future.join(database == null ? Future.succeededFuture() : database.close(),
+        readers == null ? Future.succeededFuture() : readers.close());
   }
 
   private Future<JsonObject> replaceChunks(JsonObject body) {

@@ -26,6 +26,7 @@ public final class AtriumHarness {
   public final WebClient client;
   public final AtomicInteger exits = new AtomicInteger();
   public int port;
+  private String deploymentId;
 
   public AtriumHarness(Vertx vertx, Path dataDir) {
     this.vertx = vertx;
@@ -43,10 +44,15 @@ public final class AtriumHarness {
 
   public AtriumHarness start(Map<String, String> overrides) {
     System.setProperty("ai.djl.offline", "true");
-    vertx.deployVerticle(new MainVerticle(exits::incrementAndGet),
+    deploymentId = vertx.deployVerticle(new MainVerticle(exits::incrementAndGet),
         new DeploymentOptions().setConfig(config(dataDir, overrides))).await();
     port = (Integer) vertx.sharedData().getLocalMap("atrium").get("http.port");
     return this;
+  }
+
+  /** Undeploys atrium (every verticle it deployed), as a graceful stop would. */
+  public void stop() {
+    vertx.undeploy(deploymentId).await();
   }
 
   public AtriumHarness start() {

@@ -29,7 +29,8 @@ class UploadAndSearchTest {
         AtriumHarness.doc("pdf/tracemonkey.pdf"),
         AtriumHarness.doc("pdf/issue3521.pdf"),
         AtriumHarness.doc("epub/wasteland.epub"),
-        AtriumHarness.doc("office/testWORD_various.docx"));
+        AtriumHarness.doc("office/testWORD_various.docx"),
+        AtriumHarness.doc("pdf/testOCR.pdf"));
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
     uploaded = response.bodyAsJsonObject().getJsonArray("resources");
     for (int i = 0; i < uploaded.size(); i++) {
@@ -39,9 +40,10 @@ class UploadAndSearchTest {
 
   @Test
   void uploadAnswersWithOneResourcePerFileAndATask() {
-    assertThat(uploaded).hasSize(4);
+    assertThat(uploaded).hasSize(5);
     List<String> names = uploaded.stream().map(r -> ((JsonObject) r).getString("file_name")).toList();
-    assertThat(names).containsExactly("tracemonkey.pdf", "issue3521.pdf", "wasteland.epub", "testWORD_various.docx");
+    assertThat(names).containsExactly("tracemonkey.pdf", "issue3521.pdf", "wasteland.epub", "testWORD_various.docx",
+        "testOCR.pdf");
     assertThat(uploaded.getJsonObject(0).getLong("task_id")).isNotNull();
   }
 
@@ -79,6 +81,26 @@ class UploadAndSearchTest {
     JsonObject docx = firstResult(new JsonObject().put("query", "anything").put("filters",
         new JsonObject().put("file_type", "docx")));
     assertThat(docx.getLong("resource_id")).isEqualTo(idOf("testWORD_various.docx"));
+  }
+
+  @Test
+  void anImageOnlyPdfIsReadThroughOcr() {
+    JsonObject result = firstResult(new JsonObject().put("query", "Happy New Year").put("mode", "fts"));
+    assertThat(result.getLong("resource_id")).isEqualTo(idOf("testOCR.pdf"));
+  }
+
+  @Test
+  void dedupeFusionMergesBothListsWithoutRepeats() {
+    JsonArray results = atrium.search(new JsonObject().put("query", "just-in-time compilation").put("fusion", "dedupe")
+        .put("top_k", 20)).getJsonArray("results");
+    List<Long> ids = results.stream().map(r -> ((JsonObject) r).getLong("chunk_id")).toList();
+    assertThat(ids).isNotEmpty().doesNotHaveDuplicates();
+    assertThat(results.getJsonObject(0).getLong("resource_id")).isEqualTo(idOf("tracemonkey.pdf"));
+  }
+
+  @Test
+  void noEventLoopWasBlockedWhileIngesting() {
+    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
   }
 
   @Test

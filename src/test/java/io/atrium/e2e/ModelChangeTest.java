@@ -1,0 +1,50 @@
+package io.atrium.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.fakes.FakeEmbeddingServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Vectors of different models are not comparable: switching the model re-embeds what was indexed with the old one. */
+@ExtendWith(VertxExtension.class)
+class ModelChangeTest {
+
+  @Test
+  void switchingTheEmbeddingModelReembedsEveryResource(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    FakeEmbeddingServer embeddings = new FakeEmbeddingServer();
+    int port = embeddings.start(vertx);
+    Map<String, String> modelA = Map.of("ATRIUM_EMBED_PROVIDER", "openai",
+        "ATRIUM_EMBED_REMOTE_BASE_URL", "http://127.0.0.1:" + port + "/v1", "ATRIUM_EMBED_REMOTE_MODEL", "model-a");
+    AtriumHarness first = new AtriumHarness(vertx, dataDir).start(modelA);
+    long id = first.upload(AtriumHarness.doc("office/testWORD.docx")).bodyAsJsonObject()
+        .getJsonArray("resources").getJsonObject(0).getLong("resource_id");
+    first.awaitStatus(id, Duration.ofMinutes(1), "done");
+    assertThat(models(dataDir)).isEqualTo("remote:model-a");
+    first.stop();
+
+    Map<String, String> modelB = Map.of("ATRIUM_EMBED_PROVIDER", "openai",
+        "ATRIUM_EMBED_REMOTE_BASE_URL", "http://127.0.0.1:" + port + "/v1", "ATRIUM_EMBED_REMOTE_MODEL", "model-b");
+    AtriumHarness second = new AtriumHarness(vertx, dataDir).start(modelB);
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!"remote:model-b".equals(models(dataDir)) && System.nanoTime() < deadline) {
+      AtriumHarness.sleep(100);
+    }
+    assertThat(models(dataDir)).isEqualTo("remote:model-b");
+    second.awaitStatus(id, Duration.ofMinutes(1), "done");
+    assertThat(second.search(new JsonObject().put("query", "sample document").put("mode", "vector"))
+        .getJsonArray("results")).isNotEmpty();
+  }
+
+  private static String models(Path dataDir) throws Exception {
+    Object models = HostDatabaseTest.row(dataDir.resolve("atrium.db"), "SELECT group_concat(DISTINCT model) AS m FROM chunk_vectors").get("m");
+    return models == null ? null : models.toString();
+  }
+}

@@ -1,0 +1,51 @@
+package io.atrium.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.atrium.chunk.Block;
+import io.atrium.e2e.AtriumHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DocumentParserTest {
+  private final DocumentParser parser = new DocumentParser(50L << 20, 5_000_000, false, "eng");
+
+  @Test
+  void pdfPagesAreNumbered() throws Exception {
+    ParsedDocument document = parser.parse(AtriumHarness.doc("pdf/pdflatex-4-pages.pdf"));
+    assertThat(document.pages()).isEqualTo(4);
+    assertThat(document.blocks()).extracting(Block::page).contains(1, 4);
+  }
+
+  @Test
+  void markdownHeadingsBecomeHeadingBlocks() throws Exception {
+    ParsedDocument document = parser.parse(AtriumHarness.doc("md/testMARKDOWN.md"));
+    assertThat(document.blocks()).anySatisfy(block -> {
+      assertThat(block.heading()).isTrue();
+      assertThat(document.text().substring(block.start(), block.end())).isEqualTo("# Title");
+    });
+  }
+
+  @Test
+  void anEpubTikaRejectsIsReadChapterByChapterWithoutFurigana() throws Exception {
+    ParsedDocument document = parser.parse(AtriumHarness.doc("epub/kusamakura-japanese-vertical-writing.epub"));
+    assertThat(document.text()).contains("山路を登りながら、こう考えた。");
+  }
+
+  @Test
+  void textPastTheLimitIsRefused() {
+    DocumentParser small = new DocumentParser(50L << 20, 1000, false, "eng");
+    assertThatThrownBy(() -> small.parse(AtriumHarness.doc("epub/moby-dick.epub")))
+        .isInstanceOf(ParseFailure.class).hasMessageContaining("limit");
+  }
+
+  @Test
+  void filesOverTheSizeLimitAreNotOpened(@TempDir Path dir) throws Exception {
+    Path big = Files.write(dir.resolve("big.txt"), new byte[2048]);
+    assertThatThrownBy(() -> new DocumentParser(1024, 1000, false, "eng").parse(big))
+        .isInstanceOf(ParseFailure.class).hasMessageContaining("over the limit");
+  }
+}
