@@ -42,8 +42,6 @@ public final class Addresses {
   public static final String STORE_RESOURCE_STAGE = "atrium.store.resource.stage";
   /** Request: record a failure (sync_status error, last_error). */
   public static final String STORE_RESOURCE_FAIL = "atrium.store.resource.fail";
-  /** Request: record the file hash of a resource atrium owns (uploads). */
-  public static final String STORE_RESOURCE_HASH = "atrium.store.resource.hash";
   /** Request: replace all chunks and vectors of a resource in one transaction and mark it done. */
   public static final String STORE_CHUNKS_REPLACE = "atrium.store.chunks.replace";
   /** Request: delete a resource's chunks and vectors (and the row, when atrium owns it). */

@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.atrium.system.ThreadPriority;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class OnnxEmbedder implements Embedder {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxEmbedder.class);
   private static final int MAX_TOKENS = 512;
+  private static final int BACKGROUND_NICE = 19;
   private static final Map<String, String> MODEL_FILES = Map.of(
       "bge-small-en-v15-q", "bge-small-en-v1.5-q",
       "bge-small-zh-v15-q", "bge-small-zh-v1.5-q");
@@ -71,8 +73,12 @@ public final class OnnxEmbedder implements Embedder {
     } catch (OrtException e) {
       throw new IllegalStateException("cannot start ONNX Runtime for " + model + ": " + e.getMessage(), e);
     }
+    java.util.concurrent.ThreadFactory platform = Thread.ofPlatform().name("atrium-embed-", 0).daemon().factory();
     executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new PriorityBlockingQueue<>(),
-        Thread.ofPlatform().name("atrium-embed-", 0).daemon().factory());
+        work -> platform.newThread(() -> {
+          ThreadPriority.lowerCurrentThread(BACKGROUND_NICE);
+          work.run();
+        }));
     dimension = embedNow("dimension probe").length;
     LOG.info("embedding model {} loaded: {} dimensions, {} sessions", model, dimension, threads);
   }

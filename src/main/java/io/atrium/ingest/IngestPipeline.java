@@ -60,8 +60,9 @@ final class IngestPipeline {
     long id = row.getLong("id");
     Path file = Path.of(row.getString("file_path"));
     return hashOf(row, file)
-        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE,
-                new JsonObject().put("id", id).put("stage", Stage.CHUNKING.word()).put("processing_hash", hash), 10_000)
+        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE, new JsonObject().put("id", id)
+                .put("stage", Stage.CHUNKING.word()).put("processing_hash", hash)
+                .put("file_hash", row.getString("file_hash") == null ? hash : null), 10_000)
             .onSuccess(v -> progress.report(id, Stage.CHUNKING, PARSE_START))
             .compose(v -> Bus.request(vertx, Addresses.PARSE_EXTRACT,
                 new JsonObject().put("resource_id", id).put("file_path", file.toString()), settings.parseTimeoutMs()))
@@ -78,16 +79,14 @@ final class IngestPipeline {
         .map(Outcome.INDEXED);
   }
 
-  /** The row's hash; for a row atrium created without one (an upload), the file's SHA-256, recorded first. */
+  /** The row's hash, or for a row without one (an upload) the file's SHA-256, computed off the event loop. */
   private Future<String> hashOf(JsonObject row, Path file) {
     String known = row.getString("file_hash");
     if (known != null) {
       return Future.succeededFuture(known);
     }
     return vertx.executeBlocking(() -> sha256(file), false)
-        .recover(e -> Future.failedFuture(ErrorCode.UNPROCESSABLE.exception("cannot read file: " + e.getMessage())))
-        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_HASH,
-            new JsonObject().put("id", row.getLong("id")).put("file_hash", hash), 10_000).map(hash));
+        .recover(e -> Future.failedFuture(ErrorCode.UNPROCESSABLE.exception("cannot read file: " + e.getMessage())));
   }
 
   static String sha256(Path file) throws IOException {

@@ -3,6 +3,7 @@ package io.atrium.parse;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.ErrorCode;
 import io.atrium.chunk.Block;
+import io.atrium.system.ThreadPriority;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -33,7 +34,11 @@ public final class ParseVerticle extends VerticleBase {
     parser = new DocumentParser(conf.getLong("max_file_mb", 200L) * 1024 * 1024, conf.getLong("max_chars", 20_000_000L),
         conf.getBoolean("ocr", true), conf.getString("ocr_languages", "eng+chi_sim"));
     timeoutSeconds = conf.getLong("timeout_s", 120L);
-    parseThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory());
+    java.util.concurrent.ThreadFactory platform = Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory();
+    parseThreads = Executors.newCachedThreadPool(work -> platform.newThread(() -> {
+      ThreadPriority.lowerCurrentThread(19); // parsing is background work: requests come first
+      work.run();
+    }));
     return vertx.eventBus().consumer(Addresses.PARSE_EXTRACT, this::extract).completion();
   }
 

@@ -90,21 +90,17 @@ final class ResourceStore {
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
-  Future<Void> stage(long id, Stage stage, String processingHash) {
+  /** Records a stage; {@code fileHash} fills a missing file_hash of a row atrium created (an upload) in the same write. */
+  Future<Void> stage(long id, Stage stage, String processingHash, String fileHash) {
+    String hashToRecord = hostOwned ? null : fileHash;
     return update("UPDATE resources SET processing_stage = ?, processing_hash = COALESCE(?, processing_hash), "
-        + "last_error = NULL WHERE id = ?", Tuple.of(stage.word(), processingHash, id), id);
+        + "file_hash = COALESCE(file_hash, ?), last_error = NULL WHERE id = ?",
+        Tuple.of(stage.word(), processingHash, hashToRecord, id), id);
   }
 
   Future<Void> fail(long id, String error) {
     return update("UPDATE resources SET sync_status = 'error', processing_stage = 'error', processing_hash = NULL, "
         + "last_error = ? WHERE id = ?", Tuple.of(error, id), id);
-  }
-
-  Future<Void> recordHash(long id, String fileHash) {
-    if (hostOwned) {
-      return Future.failedFuture(ErrorCode.CONFLICT.exception("file_hash belongs to the host app", "file_hash"));
-    }
-    return update("UPDATE resources SET file_hash = ? WHERE id = ?", Tuple.of(fileHash, id), id);
   }
 
   private Future<Void> update(String sql, Tuple params, long id) {

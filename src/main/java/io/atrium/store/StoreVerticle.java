@@ -42,10 +42,8 @@ public final class StoreVerticle extends VerticleBase {
             handle(Addresses.STORE_RESOURCE_CREATE, body -> store.create(body.getJsonArray("files", new JsonArray()),
                 body.getLong("task_id"), body.getString("task_title", "upload"))),
             handle(Addresses.STORE_RESOURCE_STAGE, body -> store.stage(id(body, "id"), Stage.of(body.getString("stage")),
-                body.getString("processing_hash")).map(new JsonObject())),
+                body.getString("processing_hash"), body.getString("file_hash")).map(new JsonObject())),
             handle(Addresses.STORE_RESOURCE_FAIL, body -> store.fail(id(body, "id"), body.getString("error", "unknown error"))
-                .map(new JsonObject())),
-            handle(Addresses.STORE_RESOURCE_HASH, body -> store.recordHash(id(body, "id"), body.getString("file_hash"))
                 .map(new JsonObject())),
             handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
             handle(Addresses.STORE_MODEL_CHECK, body -> store.checkModel(body.getString("model"))

@@ -46,7 +46,14 @@ public final class IngestBench {
         files.size(), Runtime.getRuntime().availableProcessors(), clients);
 
     Vertx vertx = Vertx.vertx();
-    AtriumHarness atrium = new AtriumHarness(vertx, work.resolve("data")).start(Map.of());
+    // ATRIUM_* variables of the benchmark's environment configure the atrium under test
+    Map<String, String> overrides = new java.util.HashMap<>();
+    System.getenv().forEach((name, value) -> {
+      if (name.startsWith("ATRIUM_") && !name.equals("ATRIUM_SHARED")) {
+        overrides.put(name, value);
+      }
+    });
+    AtriumHarness atrium = new AtriumHarness(vertx, work.resolve("data")).start(overrides);
     CountDownLatch allDone = new CountDownLatch(files.size());
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROGRESS, msg -> {
       String stage = msg.body().getString("stage");
