@@ -27,9 +27,12 @@ final class ChunkReader {
 
   /** Chunk ids by FTS5 bm25, best first, with filters applied inside the query. */
   Future<List<Long>> fullText(String match, Filters filters, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT f.rowid AS id FROM context_chunks_fts f "
-        + "JOIN context_chunks c ON c.id = f.rowid JOIN resources r ON r.id = c.resource_id "
-        + "WHERE context_chunks_fts MATCH ?");
+    // without filters the joins would run for every matching row before the top-k cut
+    StringBuilder sql = new StringBuilder(filters.isEmpty()
+        ? "SELECT f.rowid AS id FROM context_chunks_fts f WHERE context_chunks_fts MATCH ?"
+        : "SELECT f.rowid AS id FROM context_chunks_fts f "
+            + "JOIN context_chunks c ON c.id = f.rowid JOIN resources r ON r.id = c.resource_id "
+            + "WHERE context_chunks_fts MATCH ?");
     List<Object> params = new ArrayList<>();
     params.add(match);
     filters.appendSql(sql, params, "r", "c.resource_id");

@@ -114,6 +114,12 @@ final class ResourceStore {
    * a reader sees the old index or the new one, never half of a file.
    */
   Future<Integer> replaceChunks(long resourceId, String indexedHash, String model, JsonArray chunks) {
+    for (int i = 0; i < chunks.size(); i++) {
+      // rows are matched back to chunks by position after the insert
+      if (!Integer.valueOf(i).equals(chunks.getJsonObject(i).getInteger("index"))) {
+        return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("chunks must be in index order 0..n-1", "chunks"));
+      }
+    }
     return SqliteDatabase.inTransaction(pool, conn -> deleteIndex(conn, resourceId)
         .compose(v -> conn.preparedQuery("INSERT INTO context_chunks (resource_id, chunk_index, content, page, "
                 + "start_offset, end_offset, token_count) VALUES (?, ?, ?, ?, ?, ?, ?)")

@@ -1,7 +1,6 @@
 package io.atrium.text;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A short window of a chunk around the first query term it contains, with every occurrence of a term wrapped in
@@ -13,8 +12,16 @@ public final class Highlighter {
   private Highlighter() {
   }
 
-  public static String highlight(String text, List<SearchText.Token> terms) {
-    String lower = text.toLowerCase(Locale.ROOT);
+  public static String highlight(String text, List<SearchText.Token> queryTerms) {
+    List<SearchText.Token> terms = new java.util.ArrayList<>();
+    for (SearchText.Token token : queryTerms) {
+      if (token.cjk()) {
+        SearchText.matchTerms(List.of(token)).forEach(gram -> terms.add(new SearchText.Token(gram, true)));
+      } else {
+        terms.add(token);
+      }
+    }
+    String lower = sameLengthLowerCase(text);
     int first = -1;
     for (SearchText.Token term : terms) {
       int at = find(lower, term, 0);
@@ -43,7 +50,16 @@ public final class Highlighter {
     if (end < text.length()) {
       out.append('…');
     }
-    return out.toString();
+    return out.toString().replace("</mark><mark>", "");
+  }
+
+  /** Lower-cases char by char, so every index still points at the same character of the original text. */
+  private static String sameLengthLowerCase(String text) {
+    char[] chars = text.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = Character.toLowerCase(chars[i]);
+    }
+    return new String(chars);
   }
 
   private static int find(String lower, SearchText.Token term, int from) {

@@ -50,14 +50,30 @@ public final class SearchText {
     return content.isEmpty() ? all : content;
   }
 
-  /** An FTS5 MATCH expression ORing the terms, or empty when the query has nothing searchable. */
+  /**
+   * An FTS5 MATCH expression ORing the terms. A CJK run contributes each of its bigrams: a question is a run of
+   * several words with no spaces, so requiring the whole run as one phrase would almost never match; bm25 ranks
+   * the passages sharing the most (and rarest) bigrams first.
+   */
   public static String ftsQuery(List<Token> terms) {
-    List<String> parts = new ArrayList<>();
-    for (Token term : terms) {
-      String phrase = term.cjk() ? String.join(" ", bigrams(term.text())) : term.text();
-      parts.add('"' + phrase.replace("\"", "") + '"');
+    LinkedHashSet<String> parts = new LinkedHashSet<>();
+    for (String term : matchTerms(terms)) {
+      parts.add('"' + term.replace("\"", "") + '"');
     }
     return String.join(" OR ", parts);
+  }
+
+  /** The strings a document must contain to match: Latin words, and CJK runs as their bigrams. */
+  public static List<String> matchTerms(List<Token> terms) {
+    List<String> out = new ArrayList<>();
+    for (Token term : terms) {
+      if (term.cjk()) {
+        out.addAll(bigrams(term.text()));
+      } else {
+        out.add(term.text());
+      }
+    }
+    return out;
   }
 
   static List<String> bigrams(String run) {

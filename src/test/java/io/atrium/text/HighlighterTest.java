@@ -18,6 +18,17 @@ class HighlighterTest {
   }
 
   @Test
+  void marksTheWordsOfAChineseQuestionInsideText() {
+    assertThat(Highlighter.highlight("微软和谷歌合作开发了这个系统", SearchText.queryTerms("是由哪两个公司合作开发的")))
+        .isEqualTo("微软和谷歌<mark>合作开发</mark>了这个系统");
+  }
+
+  @Test
+  void lowerCasingThatChangesLengthDoesNotShiftMarks() {
+    assertThat(Highlighter.highlight("İstanbul has ships", SearchText.queryTerms("ships"))).isEqualTo("İstanbul has <mark>ships</mark>");
+  }
+
+  @Test
   void showsAWindowAroundTheFirstMatchOfALongText() {
     String text = "filler ".repeat(200) + "needle " + "filler ".repeat(200);
     String marked = Highlighter.highlight(text, SearchText.queryTerms("needle"));

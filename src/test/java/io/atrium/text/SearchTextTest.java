@@ -12,8 +12,8 @@ class SearchTextTest {
   }
 
   @Test
-  void aChineseWordBecomesThePhraseOfItsBigrams() {
-    assertThat(SearchText.ftsQuery(SearchText.queryTerms("深度学习"))).isEqualTo("\"深度 度学 学习\"");
+  void aChineseRunBecomesItsBigramsOred() {
+    assertThat(SearchText.ftsQuery(SearchText.queryTerms("深度学习"))).isEqualTo("\"深度\" OR \"度学\" OR \"学习\"");
     assertThat(SearchText.ftsQuery(SearchText.queryTerms("公司"))).isEqualTo("\"公司\"");
   }
 
