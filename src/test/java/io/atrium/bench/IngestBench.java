@@ -62,6 +62,11 @@ public final class IngestBench {
       }
     }).completion().await();
 
+    // raw before and after the pipeline: this shared machine's speed drifts between runs, so the ratio uses both
+    List<String> expectedChunks = chunkLikeThePipeline(files);
+    double rawBefore = rawChunksPerSecond(expectedChunks);
+    System.out.printf("raw model before (2 threads, 1 ORT session each, batch 1): %d chunks = %.1f chunks/s%n",
+        expectedChunks.size(), rawBefore);
     long start = System.nanoTime();
     uploadAll(atrium, files);
     if (!allDone.await(30, TimeUnit.MINUTES)) {
@@ -72,9 +77,12 @@ public final class IngestBench {
     System.out.printf("pipeline: %d files, %d chunks in %.1f s = %.1f chunks/s%n",
         files.size(), chunks.size(), pipelineSeconds, chunks.size() / pipelineSeconds);
 
-    double rawRate = rawChunksPerSecond(chunks);
-    System.out.printf("raw model (2 threads, 1 ORT session each, batch 1): %d chunks = %.1f chunks/s%n", chunks.size(), rawRate);
-    System.out.printf("pipeline / raw = %.2f (goal >= 0.80)%n", (chunks.size() / pipelineSeconds) / rawRate);
+    double rawAfter = rawChunksPerSecond(chunks);
+    System.out.printf("raw model after, on the stored chunks: %d chunks = %.1f chunks/s%n", chunks.size(), rawAfter);
+    double pipelineRate = chunks.size() / pipelineSeconds;
+    System.out.printf("pipeline / raw = %.2f against the mean of both raw runs (%.2f .. %.2f against each) (goal >= 0.80)%n",
+        pipelineRate / ((rawBefore + rawAfter) / 2), pipelineRate / Math.max(rawBefore, rawAfter),
+        pipelineRate / Math.min(rawBefore, rawAfter));
 
     List<Path> more = writeAbstracts(shared.resolve("data/retrieval/scifact/corpus.jsonl"), work.resolve("more"), documents + documents / 2)
         .subList(documents, documents + documents / 2);
@@ -157,6 +165,20 @@ public final class IngestBench {
       while (rows.next()) {
         texts.add(rows.getString(1));
       }
+    }
+    return texts;
+  }
+
+  /** The chunks the pipeline will make of these files: a .txt parses into its paragraphs (title, abstract). */
+  private static List<String> chunkLikeThePipeline(List<Path> files) throws Exception {
+    io.atrium.chunk.Chunker chunker = new io.atrium.chunk.Chunker(300, 40);
+    List<String> texts = new ArrayList<>();
+    for (Path file : files) {
+      String text = Files.readString(file);
+      int split = text.indexOf("\n\n");
+      List<io.atrium.chunk.Block> blocks = List.of(new io.atrium.chunk.Block(0, split, null, false),
+          new io.atrium.chunk.Block(split + 2, text.length(), null, false));
+      chunker.split(text, blocks).forEach(chunk -> texts.add(chunk.text()));
     }
     return texts;
   }
