@@ -44,7 +44,8 @@ public final class EmbedVerticle extends VerticleBase {
     return switch (embed.getString("provider", "onnx")) {
       case "onnx" -> new OnnxEmbedder(embed.getString("model", "bge-small-en-v15-q"), embed.getInteger("threads", 2));
       case "openai" -> new RemoteEmbedder(vertx, embed.getString("remote_base_url"), embed.getString("remote_api_key"),
-          embed.getString("remote_model"), embed.getInteger("remote_batch", 64), embed.getLong("remote_timeout_ms", 30000L));
+          embed.getString("remote_model"), embed.getInteger("remote_batch", 64), embed.getLong("remote_timeout_ms", 30000L),
+          embed.getString("remote_language", "any"));
       default -> throw new IllegalArgumentException("embed.provider must be onnx or openai");
     };
   }
@@ -117,6 +118,7 @@ public final class EmbedVerticle extends VerticleBase {
   }
 
   private void info(Message<JsonObject> message) {
-    message.reply(new JsonObject().put("model", embedder.model()).put("dimension", embedder.dimension()));
+    message.reply(new JsonObject().put("model", embedder.model()).put("dimension", embedder.dimension())
+        .put("language", embedder.language()));
   }
 }

@@ -8,6 +8,9 @@ public interface Embedder {
   /** Name recorded beside every stored vector; a different name means the vectors must be rebuilt. */
   String model();
 
+  /** The script the model was trained on: "latin", "cjk", or "any" (multilingual or unknown). */
+  String language();
+
   /** Vector length, or 0 while unknown (a remote model before its first answer). */
   int dimension();
 

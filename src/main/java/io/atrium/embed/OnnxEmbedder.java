@@ -97,6 +97,11 @@ public final class OnnxEmbedder implements Embedder {
   }
 
   @Override
+  public String language() {
+    return model.contains("-zh-") ? "cjk" : "latin";
+  }
+
+  @Override
   public int dimension() {
     return dimension;
   }

@@ -22,9 +22,12 @@ public final class RemoteEmbedder implements Embedder {
   private final String model;
   private final int batchSize;
   private final long timeoutMs;
+  private final String language;
   private volatile int dimension;
 
-  public RemoteEmbedder(Vertx vertx, String baseUrl, String apiKey, String model, int batchSize, long timeoutMs) {
+  public RemoteEmbedder(Vertx vertx, String baseUrl, String apiKey, String model, int batchSize, long timeoutMs,
+      String language) {
+    this.language = language == null || language.isBlank() ? "any" : language;
     this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("atrium"));
     this.endpoint = baseUrl.replaceAll("/+$", "") + "/embeddings";
     this.apiKey = apiKey;
@@ -36,6 +39,11 @@ public final class RemoteEmbedder implements Embedder {
   @Override
   public String model() {
     return "remote:" + model;
+  }
+
+  @Override
+  public String language() {
+    return language;
   }
 
   @Override

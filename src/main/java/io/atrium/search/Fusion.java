@@ -17,11 +17,16 @@ public final class Fusion {
 
   /** Reciprocal-rank fusion: score = Σ 1 / (k + rank). */
   public static List<Fused> reciprocalRank(List<Long> fts, List<Long> vector, int k, int limit) {
+    return reciprocalRank(fts, vector, k, limit, 1.0);
+  }
+
+  /** Weighted reciprocal-rank fusion: score = 1 / (k + fts rank) + vectorWeight / (k + vector rank). */
+  public static List<Fused> reciprocalRank(List<Long> fts, List<Long> vector, int k, int limit, double vectorWeight) {
     Map<Long, Integer> ftsRanks = ranks(fts);
     Map<Long, Integer> vectorRanks = ranks(vector);
     Map<Long, Double> scores = new LinkedHashMap<>();
     ftsRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (k + rank), Double::sum));
-    vectorRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (k + rank), Double::sum));
+    vectorRanks.forEach((id, rank) -> scores.merge(id, vectorWeight / (k + rank), Double::sum));
     return scores.entrySet().stream()
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
         .limit(limit)

@@ -33,6 +33,7 @@ public final class SearchVerticle extends VerticleBase {
   private SqliteDatabase database;
   private ChunkReader reader;
   private String model;
+  private String modelLanguage;
   private SearchSettings settings;
 
   @Override
@@ -43,6 +44,7 @@ public final class SearchVerticle extends VerticleBase {
     return Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS)
         .compose(info -> {
           model = info.getString("model");
+          modelLanguage = info.getString("language", "any");
           return reader.loadAll(model, index);
         })
         .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model))
@@ -98,13 +100,20 @@ public final class SearchVerticle extends VerticleBase {
           }
           List<Fusion.Fused> fused = "dedupe".equals(request.fusion())
               ? Fusion.dedupe(fullText.result(), vectorIds, request.topK())
-              : Fusion.reciprocalRank(fullText.result(), vectorIds, settings.rrfK(), request.topK());
+              : Fusion.reciprocalRank(fullText.result(), vectorIds, settings.rrfK(), request.topK(), vectorWeight(request));
           Set<Long> ids = new HashSet<>();
           fused.forEach(f -> ids.add(f.chunkId()));
           return reader.details(ids).map(details -> render(fused, details, request, vector.failed()));
         })
         .onSuccess(message::reply)
         .onFailure(e -> ErrorCode.replyFailure(message, e));
+  }
+
+  /** Full weight unless the question's script is one the embedding model was not trained on. */
+  private double vectorWeight(SearchRequest request) {
+    String script = SearchText.script(request.query());
+    boolean foreign = !"any".equals(modelLanguage) && !modelLanguage.equals(script);
+    return foreign ? settings.foreignScriptVectorWeight() : 1.0;
   }
 
   private static JsonObject render(List<Fusion.Fused> fused, Map<Long, JsonObject> details, SearchRequest request,

@@ -28,6 +28,20 @@ public final class SearchText {
         || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
   }
 
+  /** "cjk" when the text holds at least as many CJK words (about two characters each) as Latin words, else "latin". */
+  public static String script(String text) {
+    int cjkChars = 0;
+    int latinWords = 0;
+    for (Token token : tokens(text)) {
+      if (token.cjk()) {
+        cjkChars += token.text().codePointCount(0, token.text().length());
+      } else if (token.text().codePoints().anyMatch(Character::isLetter)) {
+        latinWords++;
+      }
+    }
+    return cjkChars > 0 && cjkChars >= 2 * latinWords ? "cjk" : "latin";
+  }
+
   /** The text as stored in the FTS column: Latin words unchanged, CJK runs as space-separated bigrams. */
   public static String forIndex(String text) {
     StringBuilder out = new StringBuilder(text.length() * 2);

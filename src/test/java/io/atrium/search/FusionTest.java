@@ -16,6 +16,12 @@ class FusionTest {
   }
 
   @Test
+  void aLowVectorWeightLetsFullTextDecide() {
+    List<Fusion.Fused> fused = Fusion.reciprocalRank(List.of(1L, 2L), List.of(2L, 1L), 60, 10, 0.25);
+    assertThat(fused).extracting(Fusion.Fused::chunkId).containsExactly(1L, 2L);
+  }
+
+  @Test
   void dedupeTakesFromBothListsInTurnWithoutRepeats() {
     List<Fusion.Fused> fused = Fusion.dedupe(List.of(1L, 2L, 3L), List.of(3L, 4L, 1L), 10);
     assertThat(fused).extracting(Fusion.Fused::chunkId).containsExactly(3L, 1L, 4L, 2L);

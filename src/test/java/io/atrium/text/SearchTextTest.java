@@ -24,6 +24,12 @@ class SearchTextTest {
   }
 
   @Test
+  void aQuestionsScriptIsWhatMostOfItsWordsAre() {
+    assertThat(SearchText.script("深度学习 with PyTorch")).isEqualTo("cjk");
+    assertThat(SearchText.script("What does 深度学习 mean in this paper?")).isEqualTo("latin");
+  }
+
+  @Test
   void punctuationOnlyQueriesHaveNoTerms() {
     assertThat(SearchText.queryTerms("?!… — \"")).isEmpty();
   }
