@@ -27,6 +27,8 @@ public final class IngestVerticle extends VerticleBase {
   private final IngestQueue queue = new IngestQueue();
   private final ProgressTracker tracker = new ProgressTracker();
   private final Map<Long, Integer> attempts = new HashMap<>();
+  /** Deleted while a run was in flight: the run's chunks are removed again when it ends. */
+  private final java.util.Set<Long> deletedInFlight = new java.util.HashSet<>();
   private IngestSettings settings;
   private IngestPipeline pipeline;
   private Uploads uploads;
@@ -111,6 +113,9 @@ public final class IngestVerticle extends VerticleBase {
   private Future<JsonObject> delete(long id) {
     queue.remove(id);
     attempts.remove(id);
+    if (queue.isInFlight(id)) {
+      deletedInFlight.add(id);
+    }
     return Bus.request(vertx, Addresses.STORE_RESOURCE_DELETE, new JsonObject().put("id", id), 30_000)
         .compose(deleted -> uploads.removeStoredFile(deleted).map(deleted));
   }
@@ -150,6 +155,10 @@ public final class IngestVerticle extends VerticleBase {
           .onFailure(e -> failed(id, force, e))
           .onComplete(ar -> {
             queue.finished(id);
+            if (deletedInFlight.remove(id)) {
+              Bus.request(vertx, Addresses.STORE_RESOURCE_DELETE, new JsonObject().put("id", id), 30_000)
+                  .onFailure(e -> LOG.error("cannot remove chunks of deleted resource {}: {}", id, e.getMessage()));
+            }
             if (!accepting && queue.inFlightCount() == 0 && drained != null) {
               drained.tryComplete();
             }
