@@ -33,17 +33,18 @@ import java.time.Duration;
  *   <li>acceptance: while N/2 more abstracts ingest, concurrent clients time {@code POST /ingest/notify} and 1 KB
  *       uploads for 15 s.</li>
  * </ol>
- * Usage: IngestBench [documents=600] [concurrentClients=8]
+ * Usage: IngestBench [documents=600] [concurrentClients=8] [abstractsPerFile=1]
  */
 public final class IngestBench {
   public static void main(String[] args) throws Exception {
     int documents = args.length > 0 ? Integer.parseInt(args[0]) : 600;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    perFile = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     Path shared = Path.of(System.getProperty("atrium.shared", "../shared")).toAbsolutePath();
     Path work = Files.createTempDirectory("atrium-ingest-bench");
     List<Path> files = writeAbstracts(shared.resolve("data/retrieval/scifact/corpus.jsonl"), work.resolve("in"), documents);
-    System.out.printf("ingest benchmark: %d SciFact abstracts as .txt files, %d cores, %d concurrent clients%n",
-        files.size(), Runtime.getRuntime().availableProcessors(), clients);
+    System.out.printf("ingest benchmark: %d SciFact abstracts as %d .txt files, %d cores, %d concurrent clients%n",
+        documents, files.size(), Runtime.getRuntime().availableProcessors(), clients);
 
     Vertx vertx = Vertx.vertx();
     // ATRIUM_* variables of the benchmark's environment configure the atrium under test
@@ -85,7 +86,7 @@ public final class IngestBench {
         pipelineRate / Math.min(rawBefore, rawAfter));
 
     List<Path> more = writeAbstracts(shared.resolve("data/retrieval/scifact/corpus.jsonl"), work.resolve("more"), documents + documents / 2)
-        .subList(documents, documents + documents / 2);
+        .subList(files.size(), (documents + documents / 2 + perFile - 1) / perFile);
     uploadAll(atrium, more);
     Latencies acceptance = measureAcceptance(atrium, clients, work, Duration.ofSeconds(15));
     System.out.printf("acceptance while %d files ingest: POST /ingest/notify n=%d p50 %.2f ms p99 %.2f ms; "
@@ -110,19 +111,31 @@ public final class IngestBench {
     }
   }
 
+  private static int perFile = 1;
+
+  /** {@code limit} SciFact abstracts as .txt files of {@code perFile} abstracts each (title, blank line, text). */
   private static List<Path> writeAbstracts(Path corpus, Path dir, int limit) throws Exception {
     Files.createDirectories(dir);
     List<Path> files = new ArrayList<>();
+    StringBuilder content = new StringBuilder();
+    int inFile = 0;
+    int read = 0;
     try (BufferedReader reader = Files.newBufferedReader(corpus)) {
-      for (String line; files.size() < limit && (line = reader.readLine()) != null; ) {
+      for (String line; read < limit && (line = reader.readLine()) != null; read++) {
         JsonObject doc = new JsonObject(line);
-        Path file = dir.resolve("scifact-" + doc.getString("_id") + ".txt");
-        Files.writeString(file, doc.getString("title") + "\n\n" + doc.getString("text"));
-        files.add(file);
+        content.append(content.isEmpty() ? "" : "\n\n").append(doc.getString("title")).append("\n\n").append(doc.getString("text"));
+        if (++inFile == perFile || read == limit - 1) {
+          Path file = dir.resolve("scifact-" + doc.getString("_id") + ".txt");
+          Files.writeString(file, content);
+          files.add(file);
+          content.setLength(0);
+          inFile = 0;
+        }
       }
     }
     return files;
   }
+
 
   private record Latencies(List<Double> notifies, List<Double> uploads) {
   }
@@ -169,19 +182,23 @@ public final class IngestBench {
     return texts;
   }
 
-  /** The chunks the pipeline will make of these files: a .txt parses into its paragraphs (title, abstract). */
+  /** The chunks the pipeline will make of these files: a .txt parses into its blank-line separated paragraphs. */
   private static List<String> chunkLikeThePipeline(List<Path> files) throws Exception {
     io.atrium.chunk.Chunker chunker = new io.atrium.chunk.Chunker(300, 40);
     List<String> texts = new ArrayList<>();
     for (Path file : files) {
       String text = Files.readString(file);
-      int split = text.indexOf("\n\n");
-      List<io.atrium.chunk.Block> blocks = List.of(new io.atrium.chunk.Block(0, split, null, false),
-          new io.atrium.chunk.Block(split + 2, text.length(), null, false));
+      List<io.atrium.chunk.Block> blocks = new ArrayList<>();
+      int start = 0;
+      for (int split; (split = text.indexOf("\n\n", start)) >= 0; start = split + 2) {
+        blocks.add(new io.atrium.chunk.Block(start, split, null, false));
+      }
+      blocks.add(new io.atrium.chunk.Block(start, text.length(), null, false));
       chunker.split(text, blocks).forEach(chunk -> texts.add(chunk.text()));
     }
     return texts;
   }
+
 
   private static double rawChunksPerSecond(List<String> texts) throws Exception {
     OnnxEmbedder model = new OnnxEmbedder("bge-small-en-v15-q", 2);
