@@ -62,13 +62,13 @@ public final class EmbedVerticle extends VerticleBase {
     JsonObject body = message.body();
     long resourceId = body.getLong("resource_id", -1L);
     String text = body.getString("text", "");
-    List<Chunk> chunks;
-    try {
-      chunks = chunker.split(text, Block.fromJson(body.getJsonArray("blocks", new JsonArray()), text.length()));
-    } catch (RuntimeException e) {
-      ErrorCode.INVALID_REQUEST.fail(message, "cannot chunk document: " + e.getMessage(), "blocks");
-      return;
-    }
+    // chunking a book and encoding its vectors take long enough to stall an event loop: both run on a worker
+    vertx.executeBlocking(() -> chunker.split(text, Block.fromJson(body.getJsonArray("blocks", new JsonArray()), text.length())), false)
+        .onFailure(e -> ErrorCode.INVALID_REQUEST.fail(message, "cannot chunk document: " + e.getMessage(), "blocks"))
+        .onSuccess(chunks -> embedChunks(message, resourceId, chunks));
+  }
+
+  private void embedChunks(Message<JsonObject> message, long resourceId, List<Chunk> chunks) {
     long[] lastReport = {0};
     vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
         new JsonObject().put("resource_id", resourceId).put("done", 0).put("total", chunks.size()));
@@ -79,13 +79,15 @@ public final class EmbedVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
             new JsonObject().put("resource_id", resourceId).put("done", finished).put("total", total));
       }
-    }).onSuccess(vectors -> {
-      LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(), embedder.model());
-      message.reply(new JsonObject()
-          .put("model", embedder.model())
-          .put("dimension", embedder.dimension())
-          .put("chunks", toJson(chunks, vectors)));
-    }).onFailure(e -> ErrorCode.replyFailure(message, e));
+    }).compose(vectors -> vertx.executeBlocking(() -> toJson(chunks, vectors), false))
+        .onSuccess(encoded -> {
+          LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(), embedder.model());
+          message.reply(new JsonObject()
+              .put("model", embedder.model())
+              .put("dimension", embedder.dimension())
+              .put("chunks", encoded));
+        })
+        .onFailure(e -> ErrorCode.replyFailure(message, e));
   }
 
   private static JsonArray toJson(List<Chunk> chunks, List<float[]> vectors) {
