@@ -7,6 +7,7 @@ import io.atrium.lifecycle.LifecycleVerticle;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
+import io.atrium.store.StoreReadVerticle;
 import io.atrium.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -40,7 +41,9 @@ public final class MainVerticle extends VerticleBase {
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
-            .setConfig(new JsonObject().put("db_path", dbPath).put("read_pool_size", 2)))
+            .setConfig(new JsonObject().put("db_path", dbPath)))
+        .compose(v -> deploy(new StoreReadVerticle(), new DeploymentOptions()
+            .setConfig(new JsonObject().put("db_path", dbPath).put("read_pool_size", 2))))
         .compose(v -> deploy(ParseVerticle::new, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setInstances(parse.getInteger("instances", 1))
             .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.getInteger("instances", 1))

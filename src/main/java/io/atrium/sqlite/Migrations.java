@@ -1,9 +1,7 @@
 package io.atrium.sqlite;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,57 +70,44 @@ public final class Migrations {
   }
 
   /** Brings the schema up to date; answers whether the resources table belongs to a host app. */
-  public static Future<Boolean> migrate(Pool pool) {
-    return pool.withConnection(conn -> conn
-        .query("CREATE TABLE IF NOT EXISTS atrium_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-        .execute()
-        .compose(v -> currentVersion(conn))
-        .compose(version -> hostOwnsResources(conn, version).compose(hostOwned ->
-            applyFrom(conn, version + 1).map(hostOwned))));
-  }
-
-  private static Future<Integer> currentVersion(SqlConnection conn) {
-    return conn.query("SELECT COALESCE(MAX(version), 0) AS v FROM atrium_migrations").execute()
-        .map(rows -> rows.iterator().next().getInteger("v"));
-  }
-
-  /** On the very first start, a resources table that already exists was made by the host app. */
-  private static Future<Boolean> hostOwnsResources(SqlConnection conn, int version) {
-    if (version > 0) {
-      return conn.query("SELECT value FROM atrium_meta WHERE key = 'resources_owner'").execute()
-          .map(rows -> rows.size() > 0 && "host".equals(rows.iterator().next().getString("value")));
+  public static boolean migrate(SqliteWriter writer) throws SQLException {
+    writer.execute("CREATE TABLE IF NOT EXISTS atrium_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    int version = queryInt(writer, "SELECT COALESCE(MAX(version), 0) FROM atrium_migrations");
+    boolean hostOwned = version > 0
+        ? "host".equals(queryString(writer, "SELECT value FROM atrium_meta WHERE key = 'resources_owner'"))
+        : resourcesTableExists(writer); // on the very first start, an existing resources table was made by the host app
+    for (int next = version + 1; next <= STEPS.size(); next++) {
+      int step = next;
+      writer.inTransaction(w -> {
+        boolean resourcesExisted = resourcesTableExists(w);
+        for (String statement : STEPS.get(step - 1)) {
+          w.execute(statement);
+        }
+        if (step == 1) {
+          w.update("INSERT OR REPLACE INTO atrium_meta (key, value) VALUES ('resources_owner', ?)",
+              resourcesExisted ? "host" : "atrium");
+        }
+        return w.update("INSERT INTO atrium_migrations (version, applied_at) VALUES (?, " + NOW + ")", step);
+      });
+      LOG.info("schema migrated to version {}", step);
     }
-    return conn.query("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'resources'").execute()
-        .map(rows -> rows.iterator().next().getInteger("n") > 0);
+    return hostOwned;
   }
 
-  private static Future<Void> applyFrom(SqlConnection conn, int version) {
-    if (version > STEPS.size()) {
-      return Future.succeededFuture();
+  private static boolean resourcesTableExists(SqliteWriter writer) throws SQLException {
+    return queryInt(writer, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'resources'") > 0;
+  }
+
+  private static int queryInt(SqliteWriter writer, String sql) throws SQLException {
+    try (ResultSet rows = writer.prepare(sql).executeQuery()) {
+      return rows.next() ? rows.getInt(1) : 0;
     }
-    return conn.query("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'resources'").execute()
-        .map(rows -> rows.iterator().next().getInteger("n") > 0)
-        .compose(resourcesExisted -> conn.query("BEGIN IMMEDIATE").execute()
-            .compose(begun -> runAll(conn, STEPS.get(version - 1), 0)
-                .compose(v -> version == 1 ? recordOwner(conn, resourcesExisted) : Future.succeededFuture())
-                .compose(v -> conn.preparedQuery("INSERT INTO atrium_migrations (version, applied_at) VALUES (?, " + NOW + ")")
-                    .execute(Tuple.of(version)))
-                .compose(v -> conn.query("COMMIT").execute(),
-                    failure -> conn.query("ROLLBACK").execute().transform(ignored -> Future.failedFuture(failure)))))
-        .onSuccess(v -> LOG.info("schema migrated to version {}", version))
-        .compose(v -> applyFrom(conn, version + 1));
   }
 
-  private static Future<Void> recordOwner(SqlConnection conn, boolean hostOwned) {
-    return conn.preparedQuery("INSERT OR REPLACE INTO atrium_meta (key, value) VALUES ('resources_owner', ?)")
-        .execute(Tuple.of(hostOwned ? "host" : "atrium")).mapEmpty();
-  }
-
-  private static Future<Void> runAll(SqlConnection conn, List<String> statements, int index) {
-    if (index == statements.size()) {
-      return Future.succeededFuture();
+  private static String queryString(SqliteWriter writer, String sql) throws SQLException {
+    try (ResultSet rows = writer.prepare(sql).executeQuery()) {
+      return rows.next() ? rows.getString(1) : null;
     }
-    return conn.query(statements.get(index)).execute().compose(v -> runAll(conn, statements, index + 1));
   }
 
   static int latestVersion() {

@@ -7,16 +7,15 @@ import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.function.Function;
 
 /**
- * Opens the SQLite file through the Vert.x JDBC client on an Agroal data source. WAL lets searches read while the
- * single writer commits; busy_timeout makes a reader wait for a checkpoint instead of failing.
+ * Read connections to the SQLite file through the Vert.x JDBC client on an Agroal data source (writes go through
+ * {@link SqliteWriter}). WAL lets searches read while the single writer commits; busy_timeout makes a reader wait
+ * for a checkpoint instead of failing.
  */
 public final class SqliteDatabase {
   private final AgroalDataSource dataSource;
@@ -33,8 +32,7 @@ public final class SqliteDatabase {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      String url = "jdbc:sqlite:" + file.toAbsolutePath()
-          + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&foreign_keys=false";
+      String url = url(file);
       AgroalDataSource dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
           .connectionPoolConfiguration(pool -> pool
               .maxSize(maxConnections)
@@ -55,16 +53,9 @@ public final class SqliteDatabase {
     return pool;
   }
 
-  /**
-   * Runs {@code work} in one SQLite transaction taken with BEGIN IMMEDIATE (the write lock up front, so it never
-   * fails half-way on a busy lock). The JDBC client's own begin()/commit() leave the sqlite-jdbc connection in a
-   * read snapshot that never sees later commits of other connections (a host app's rows), so SQL is used instead.
-   */
-  public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> work) {
-    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
-        .compose(begun -> work.apply(conn)
-            .compose(result -> conn.query("COMMIT").execute().map(result),
-                failure -> conn.query("ROLLBACK").execute().transform(ignored -> Future.<T>failedFuture(failure)))));
+  /** The JDBC URL of {@code file} with atrium's connection settings. */
+  static String url(Path file) {
+    return "jdbc:sqlite:" + file.toAbsolutePath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&foreign_keys=false";
   }
 
   public Future<Void> close() {

@@ -4,99 +4,103 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Stage;
 import io.atrium.sqlite.Migrations;
-import io.atrium.sqlite.SqliteDatabase;
+import io.atrium.sqlite.SqliteWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.function.Function;
+import java.sql.SQLException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer of the SQLite file (deployed as a single WORKER instance, one connection): migrations at start,
- * then every resource and chunk write. Announces index changes on {@link Addresses#EVENTS_INDEX_CHANGED}.
+ * The one writer of the SQLite file, deployed as a single WORKER instance: migrations at start, then every resource
+ * and chunk write, each run synchronously on its own thread through one JDBC connection. Announces index changes on
+ * {@link Addresses#EVENTS_INDEX_CHANGED}. Reads are {@link StoreReadVerticle}'s, so they never queue behind a write.
  */
 public final class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
-  private SqliteDatabase database;
-  private SqliteDatabase readers;
+  /** A write that runs on this verticle's worker thread. */
+  @FunctionalInterface
+  private interface Write {
+    JsonObject apply(JsonObject body) throws SQLException;
+  }
+
+  private SqliteWriter writer;
   private ResourceStore store;
 
   @Override
-  public Future<?> start() {
-    database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), 1);
-    return Migrations.migrate(database.pool())
-        .onSuccess(hostOwned -> {
-          // reads (status, notify checks) must not queue behind a large chunk transaction on the writer
-          readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 2));
-          store = new ResourceStore(database.pool(), readers.pool(), hostOwned);
-          LOG.info("store ready at {} (resources owned by {})", config().getString("db_path"), hostOwned ? "the host app" : "atrium");
-        })
-        .compose(v -> Future.all(java.util.List.of(
-            handle(Addresses.STORE_RESOURCE_GET, body -> store.get(id(body, "id"))),
-            handle(Addresses.STORE_RESOURCE_PENDING, body -> store.pending().map(ids -> new JsonObject().put("ids", ids))),
-            handle(Addresses.STORE_RESOURCE_CREATE, body -> store.create(body.getJsonArray("files", new JsonArray()),
-                body.getLong("task_id"), body.getString("task_title", "upload"))),
-            handle(Addresses.STORE_RESOURCE_STAGE, body -> store.stage(id(body, "id"), Stage.of(body.getString("stage")),
-                body.getString("processing_hash"), body.getString("file_hash")).map(new JsonObject())),
-            handle(Addresses.STORE_RESOURCE_FAIL, body -> store.fail(id(body, "id"), body.getString("error", "unknown error"))
-                .map(new JsonObject())),
-            handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
-            handle(Addresses.STORE_MODEL_CHECK, body -> store.checkModel(body.getString("model"))
-                .map(count -> new JsonObject().put("reindex", count))),
-            handle(Addresses.STORE_RESOURCE_DELETE, this::delete))));
+  public Future<?> start() throws SQLException {
+    // a worker verticle starts on its own thread: opening and migrating here blocks no event loop
+    String dbPath = config().getString("db_path");
+    writer = SqliteWriter.open(Path.of(dbPath));
+    boolean hostOwned = Migrations.migrate(writer);
+    store = new ResourceStore(writer, hostOwned);
+    LOG.info("store ready at {} (resources owned by {})", dbPath, hostOwned ? "the host app" : "atrium");
+    return Future.all(List.of(
+        handle(Addresses.STORE_RESOURCE_CREATE, body -> store.create(body.getJsonArray("files", new JsonArray()),
+            body.getLong("task_id"), body.getString("task_title", "upload"))),
+        handle(Addresses.STORE_RESOURCE_STAGE, body -> {
+          store.stage(id(body, "id"), Stage.of(body.getString("stage")), body.getString("processing_hash"), body.getString("file_hash"));
+          return new JsonObject();
+        }),
+        handle(Addresses.STORE_RESOURCE_FAIL, body -> {
+          store.fail(id(body, "id"), body.getString("error", "unknown error"));
+          return new JsonObject();
+        }),
+        handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
+        handle(Addresses.STORE_MODEL_CHECK, body -> new JsonObject().put("reindex", store.checkModel(body.getString("model")))),
+        handle(Addresses.STORE_RESOURCE_DELETE, this::delete)));
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(database == null ? Future.succeededFuture() : database.close(),
-        readers == null ? Future.succeededFuture() : readers.close());
+    if (writer != null) {
+      writer.close();
+    }
+    return Future.succeededFuture();
   }
 
-  private Future<JsonObject> replaceChunks(JsonObject body) {
+  private JsonObject replaceChunks(JsonObject body) throws SQLException {
     long resourceId = id(body, "resource_id");
-    return store.replaceChunks(resourceId, body.getString("indexed_hash"), body.getString("model"),
-            body.getJsonArray("chunks", new JsonArray()))
-        .map(count -> {
-          vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED,
-              new JsonObject().put("resource_id", resourceId).put("action", "replaced").put("chunks", count));
-          return new JsonObject().put("resource_id", resourceId).put("chunks", count);
-        });
+    int count = store.replaceChunks(resourceId, body.getString("indexed_hash"), body.getString("model"),
+        body.getJsonArray("chunks", new JsonArray()));
+    vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED,
+        new JsonObject().put("resource_id", resourceId).put("action", "replaced").put("chunks", count));
+    return new JsonObject().put("resource_id", resourceId).put("chunks", count);
   }
 
-  private Future<JsonObject> delete(JsonObject body) {
+  private JsonObject delete(JsonObject body) throws SQLException {
     long resourceId = id(body, "id");
-    return store.delete(resourceId).onSuccess(result -> vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED,
-        new JsonObject().put("resource_id", resourceId).put("action", "removed")));
+    JsonObject deleted = store.delete(resourceId);
+    vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED, new JsonObject().put("resource_id", resourceId).put("action", "removed"));
+    return deleted;
   }
 
-  private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
+  private Future<Void> handle(String address, Write write) {
+    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, write)).completion();
   }
 
-  private static void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
-    Future<JsonObject> result;
+  private static void run(Message<JsonObject> message, Write write) {
     try {
-      result = operation.apply(message.body() == null ? new JsonObject() : message.body());
+      message.reply(write.apply(message.body() == null ? new JsonObject() : message.body()));
     } catch (IllegalArgumentException | ClassCastException e) {
       ErrorCode.INVALID_REQUEST.fail(message, e.getMessage());
-      return;
-    }
-    result.onSuccess(message::reply).onFailure(e -> {
-      if (e instanceof io.vertx.core.eventbus.ReplyException) {
-        LOG.debug("store request on {} refused: {}", message.address(), e.getMessage());
-      } else {
-        LOG.error("store request on {} failed", message.address(), e);
-      }
+    } catch (ReplyException e) {
+      LOG.debug("store request on {} refused: {}", message.address(), e.getMessage());
       ErrorCode.replyFailure(message, e);
-    });
+    } catch (SQLException | RuntimeException e) {
+      LOG.error("store request on {} failed", message.address(), e);
+      ErrorCode.replyFailure(message, e);
+    }
   }
 
-  private static long id(JsonObject body, String field) {
+  static long id(JsonObject body, String field) {
     Long id = body.getLong(field);
     if (id == null) {
       throw new IllegalArgumentException(field + " is required");

@@ -1,0 +1,51 @@
+package io.atrium.store;
+
+import io.atrium.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/** The reads of resource rows, on the read pool: they never wait behind the writer's transactions. */
+final class ResourceReader {
+  private static final String RESOURCE_COLUMNS = "id, file_path, file_hash, file_type, task_id, sync_status, "
+      + "indexed_hash, processing_hash, last_indexed_at, processing_stage, last_error";
+
+  private final Pool readers;
+
+  ResourceReader(Pool readers) {
+    this.readers = readers;
+  }
+
+  Future<JsonObject> get(long id) {
+    return readers.preparedQuery("SELECT " + RESOURCE_COLUMNS
+            + ", (SELECT COUNT(*) FROM context_chunks c WHERE c.resource_id = r.id) AS chunk_count FROM resources r WHERE id = ?")
+        .execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("resource " + id + " does not exist", "id"))
+            : Future.succeededFuture(resourceJson(rows.iterator().next())));
+  }
+
+  /** Seed 000's rule for what still needs indexing. */
+  Future<JsonObject> pending() {
+    return readers.query("SELECT id FROM resources WHERE sync_status IN ('pending','dirty','error') "
+            + "AND (indexed_hash IS NULL OR indexed_hash != file_hash) ORDER BY id")
+        .execute()
+        .map(rows -> {
+          JsonArray ids = new JsonArray();
+          rows.forEach(row -> ids.add(row.getLong("id")));
+          return new JsonObject().put("ids", ids);
+        });
+  }
+
+  static JsonObject resourceJson(Row row) {
+    JsonObject json = new JsonObject();
+    for (String column : RESOURCE_COLUMNS.split(", ")) {
+      json.put(column, row.getValue(column));
+    }
+    json.put("chunk_count", row.getLong("chunk_count"));
+    return json;
+  }
+}
