@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +33,8 @@ final class Uploads {
     if (files.isEmpty()) {
       return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("no files were uploaded", "files"));
     }
-    List<Future<JsonObject>> moves = new ArrayList<>();
-    for (int i = 0; i < files.size(); i++) {
-      moves.add(move(files.getJsonObject(i)));
-    }
-    return Future.all(moves).compose(all -> {
-      JsonArray stored = new JsonArray();
-      moves.forEach(m -> stored.add(m.result()));
+    // all moves of one request in one blocking step, not two worker-pool hops per file
+    return vertx.executeBlocking(() -> moveAll(files), false).compose(stored -> {
       JsonObject create = new JsonObject()
           .put("files", stored)
           .put("task_id", body.getLong("task_id"))
@@ -49,16 +46,23 @@ final class Uploads {
     });
   }
 
-  private Future<JsonObject> move(JsonObject upload) {
-    String name = safeName(upload.getString("file_name"));
-    Path folder = filesDir.resolve(UUID.randomUUID().toString());
-    Path target = folder.resolve(name);
-    return vertx.fileSystem().mkdirs(folder.toString())
-        .compose(v -> vertx.fileSystem().move(upload.getString("upload_path"), target.toString()))
-        .map(v -> new JsonObject()
-            .put("file_path", target.toString())
-            .put("file_name", name)
-            .put("file_type", extension(name)));
+  /** Moves each uploaded file into its own folder under the files directory; on a failure, undoes the moves made. */
+  private JsonArray moveAll(JsonArray uploads) throws IOException {
+    JsonArray stored = new JsonArray();
+    try {
+      for (int i = 0; i < uploads.size(); i++) {
+        JsonObject upload = uploads.getJsonObject(i);
+        String name = safeName(upload.getString("file_name"));
+        Path target = filesDir.resolve(UUID.randomUUID().toString()).resolve(name);
+        Files.createDirectories(target.getParent());
+        Files.move(Path.of(upload.getString("upload_path")), target);
+        stored.add(new JsonObject().put("file_path", target.toString()).put("file_name", name).put("file_type", extension(name)));
+      }
+      return stored;
+    } catch (IOException | RuntimeException e) {
+      removeAll(stored);
+      throw e;
+    }
   }
 
   private static JsonObject response(JsonArray stored, JsonObject created) {

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.io.BufferedReader;
 import java.nio.file.Files;
@@ -140,8 +142,14 @@ public final class IngestBench {
   private record Latencies(List<Double> notifies, List<Double> uploads) {
   }
 
-  /** Each client loops for {@code duration}: a timed notify, then a timed 1 KB upload. */
+  /**
+   * Each client loops for {@code duration}: a timed notify, then a timed 1 KB upload. The clients have their own
+   * Vert.x instance (event loops apart from atrium's, as another process would) and one connection each, so no
+   * request waits for a pooled connection on the client side.
+   */
   private static Latencies measureAcceptance(AtriumHarness atrium, int clients, Path work, Duration duration) throws Exception {
+    Vertx clientVertx = Vertx.vertx();
+    WebClient client = WebClient.create(clientVertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(clients));
     Path small = Files.writeString(work.resolve("small-note.txt"), "a short note about proteins and cells. ".repeat(25));
     List<Double> notifies = Collections.synchronizedList(new ArrayList<>());
     List<Double> uploads = Collections.synchronizedList(new ArrayList<>());
@@ -152,11 +160,11 @@ public final class IngestBench {
         try {
           while (System.nanoTime() < stopAt) {
             long t0 = System.nanoTime();
-            atrium.client.post(atrium.port, "127.0.0.1", "/ingest/notify")
+            client.post(atrium.port, "127.0.0.1", "/ingest/notify")
                 .sendJsonObject(new JsonObject().put("source_type", "resource").put("id", 1).put("action", "updated")).await();
             notifies.add((System.nanoTime() - t0) / 1e6);
             long t1 = System.nanoTime();
-            atrium.client.post(atrium.port, "127.0.0.1", "/api/v1/documents/upload")
+            client.post(atrium.port, "127.0.0.1", "/api/v1/documents/upload")
                 .sendMultipartForm(MultipartForm.create().textFileUpload("files", "note.txt", small.toString(), "text/plain"))
                 .await();
             uploads.add((System.nanoTime() - t1) / 1e6);
@@ -167,6 +175,7 @@ public final class IngestBench {
       });
     }
     finished.await();
+    clientVertx.close().await();
     return new Latencies(notifies, uploads);
   }
 
