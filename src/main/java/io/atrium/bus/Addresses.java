@@ -65,6 +65,9 @@ public final class Addresses {
   /** Event: the embedder finished a batch of a document's chunks. */
   public static final String EVENTS_EMBED_PROGRESS = "atrium.events.embed-progress";
 
+  /** Every browser-facing address (the only ones the SockJS bridge lets clients listen to), as a regex. */
+  public static final String UI_PREFIX_REGEX = "atrium\\.ui\\..+";
+
   /** Browser-facing: notifications in seed 000's shape, fed only by the push verticle. */
   public static final String UI_NOTIFICATIONS = "atrium.ui.notifications";
 }
