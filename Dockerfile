@@ -18,4 +18,4 @@ USER atrium
 ENV ATRIUM_DATA_DIR=/var/lib/atrium/data ATRIUM_HTTP_HOST=0.0.0.0
 VOLUME /var/lib/atrium/data
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/opt/atrium/atrium.jar", "/opt/atrium/conf/atrium.yaml"]
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "/opt/atrium/atrium.jar", "/opt/atrium/conf/atrium.yaml"]

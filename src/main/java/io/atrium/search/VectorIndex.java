@@ -55,7 +55,7 @@ public final class VectorIndex {
       }
       float[] flat = segment.flat;
       for (int row = 0, offset = 0; row < segment.chunkIds.length; row++, offset += dim) {
-        float score = dot(query, flat, offset, dim);
+        float score = VectorMath.dot(query, flat, offset, dim);
         if (best.size() < k) {
           best.add(new Hit(segment.chunkIds[row], resourceId, score));
         } else if (score > best.peek().score()) {
@@ -67,24 +67,6 @@ public final class VectorIndex {
     List<Hit> hits = new ArrayList<>(best);
     hits.sort((a, b) -> Float.compare(b.score(), a.score()));
     return hits;
-  }
-
-  private static float dot(float[] query, float[] flat, int offset, int dim) {
-    float sum0 = 0;
-    float sum1 = 0;
-    float sum2 = 0;
-    float sum3 = 0;
-    int i = 0;
-    for (; i + 3 < dim; i += 4) {
-      sum0 += query[i] * flat[offset + i];
-      sum1 += query[i + 1] * flat[offset + i + 1];
-      sum2 += query[i + 2] * flat[offset + i + 2];
-      sum3 += query[i + 3] * flat[offset + i + 3];
-    }
-    for (; i < dim; i++) {
-      sum0 += query[i] * flat[offset + i];
-    }
-    return sum0 + sum1 + sum2 + sum3;
   }
 
   public record Hit(long chunkId, long resourceId, float score) {

@@ -1,5 +1,7 @@
 package io.atrium.bench;
 
+import io.atrium.search.VectorMath;
+
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Vectors;
 import io.atrium.text.SearchText;
@@ -21,7 +23,7 @@ import java.util.Map;
 /**
  * Search latency of atrium ({@code POST /search/hybrid} over HTTP) against its raw parts, in one JVM and one run,
  * at growing index sizes: raw FTS5 (a plain sqlite-jdbc connection on the same database file running the same
- * MATCH expression with bm25 top-100) and a raw exact scan of the same vectors (one flat float[], scalar loop,
+ * MATCH expression with bm25 top-100) and a raw exact scan of the same vectors (one flat float[], the Vector API dot product when available,
  * top-100). Chunk rows are SciFact's (atrium's chunks and vectors, from the quality benchmark's cache), repeated
  * with distinct ids, written through {@code atrium.store.chunks.replace}, 100 chunks per resource.
  *
@@ -64,7 +66,7 @@ public final class SearchBench {
           + " 100 candidates per engine; includes embedding the query)");
       System.out.println("# raw FTS : sqlite-jdbc on the same file: SELECT rowid FROM context_chunks_fts WHERE"
           + " context_chunks_fts MATCH <atrium's own MATCH expression> ORDER BY bm25(context_chunks_fts) LIMIT 100");
-      System.out.println("# raw scan: the same vectors in one flat float[], scalar dot-product loop, top-100, one thread;"
+      System.out.println("# raw scan: the same vectors in one flat float[], " + (VectorMath.SIMD ? "Vector API" : "scalar") + " dot products, top-100, one thread;"
           + " query vectors computed beforehand by atrium.embed.query");
 
       System.out.println(BenchData.loadLine("start"));
@@ -243,21 +245,7 @@ public final class SearchBench {
     int[] heapRow = new int[k];
     int size = 0;
     for (int row = 0, offset = 0; row < rows; row++, offset += dim) {
-      float s0 = 0;
-      float s1 = 0;
-      float s2 = 0;
-      float s3 = 0;
-      int i = 0;
-      for (; i + 3 < dim; i += 4) {
-        s0 += query[i] * flat[offset + i];
-        s1 += query[i + 1] * flat[offset + i + 1];
-        s2 += query[i + 2] * flat[offset + i + 2];
-        s3 += query[i + 3] * flat[offset + i + 3];
-      }
-      for (; i < dim; i++) {
-        s0 += query[i] * flat[offset + i];
-      }
-      float score = s0 + s1 + s2 + s3;
+      float score = VectorMath.dot(query, flat, offset, dim); // the same SIMD (or scalar) kernel as atrium's index
       if (size < k) {
         heapScore[size] = score;
         heapRow[size] = row;
