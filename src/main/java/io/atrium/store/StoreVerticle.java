@@ -25,6 +25,7 @@ public final class StoreVerticle extends VerticleBase {
   private SqliteDatabase database;
   private SqliteDatabase readers;
   private ResourceStore store;
+  private java.sql.Connection chatConnection;
 
   @Override
   public Future<?> start() {
@@ -36,6 +37,7 @@ public final class StoreVerticle extends VerticleBase {
           store = new ResourceStore(database.pool(), readers.pool(), hostOwned);
           LOG.info("store ready at {} (resources owned by {})", config().getString("db_path"), hostOwned ? "the host app" : "atrium");
         })
+        .compose(v -> openChatConnection())
         .compose(v -> Future.all(java.util.List.of(
             handle(Addresses.STORE_RESOURCE_GET, body -> store.get(id(body, "id"))),
             handle(Addresses.STORE_RESOURCE_PENDING, body -> store.pending().map(ids -> new JsonObject().put("ids", ids))),
@@ -48,11 +50,30 @@ public final class StoreVerticle extends VerticleBase {
             handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
             handle(Addresses.STORE_MODEL_CHECK, body -> store.checkModel(body.getString("model"))
                 .map(count -> new JsonObject().put("reindex", count))),
-            handle(Addresses.STORE_RESOURCE_DELETE, this::delete))));
+            handle(Addresses.STORE_RESOURCE_DELETE, this::delete),
+            ChatStore.register(vertx, () -> chatConnection))));
+  }
+
+  /** Chat's SQL is plain JDBC on this worker thread (see {@link ChatStore}); its own connection until the merge. */
+  private Future<Void> openChatConnection() {
+    try {
+      chatConnection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + Path.of(config().getString("db_path"))
+          .toAbsolutePath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
+      return Future.succeededFuture();
+    } catch (java.sql.SQLException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   @Override
   public Future<?> stop() {
+    if (chatConnection != null) {
+      try {
+        chatConnection.close();
+      } catch (java.sql.SQLException e) {
+        LOG.warn("closing the chat connection: {}", e.getMessage());
+      }
+    }
     return Future.join(database == null ? Future.succeededFuture() : database.close(),
         readers == null ? Future.succeededFuture() : readers.close());
   }
