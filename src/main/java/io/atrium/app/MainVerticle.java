@@ -1,5 +1,6 @@
 package io.atrium.app;
 
+import io.atrium.chat.ChatVerticle;
 import io.atrium.embed.EmbedVerticle;
 import io.atrium.http.HttpVerticle;
 import io.atrium.ingest.IngestVerticle;
@@ -58,10 +59,12 @@ public final class MainVerticle extends VerticleBase {
             .put("search", section(conf, "search")))))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
             .put("files_dir", dataDir.resolve("files").toString()))))
+        .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
         .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
         .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(section(conf, "http").copy()
             .put("version", Version.current())
+            .put("chat_timeout_ms", chatTimeoutMs(section(conf, "chat")))
             .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString()))));
   }
 
@@ -71,6 +74,13 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<String> deploy(java.util.function.Supplier<? extends Deployable> verticles, DeploymentOptions options) {
     return vertx.deployVerticle(verticles::get, options);
+  }
+
+  /** How long HTTP waits for a chat answer (or a stream's start): every attempt's timeout and retry wait, and a margin. */
+  private static long chatTimeoutMs(JsonObject chat) {
+    int attempts = Math.max(1, chat.getInteger("max_attempts", 3));
+    return attempts * chat.getLong("timeout_ms", 120_000L) + (attempts - 1) * chat.getLong("max_retry_wait_ms", 10_000L)
+        + 30_000;
   }
 
   private static JsonObject section(JsonObject conf, String name) {

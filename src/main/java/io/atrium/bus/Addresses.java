@@ -53,6 +53,29 @@ public final class Addresses {
   /** Request: hybrid (full-text + vector) search. */
   public static final String SEARCH_HYBRID = "atrium.search.hybrid";
 
+  /** Request: one chat completion (seed 000 body); streamed when the body names a {@code stream_to} address. */
+  public static final String CHAT_COMPLETE = "atrium.chat.complete";
+  /** Request: stop a streamed completion whose client went away ({request_id}). */
+  public static final String CHAT_CANCEL = "atrium.chat.cancel";
+  /** Request: open a chat session bound to a task or resource ({task_id?, resource_id?, title}). */
+  public static final String CHAT_SESSION_NEW = "atrium.chat.session.new";
+  /** Request: a session and its stored messages ({session_id}). */
+  public static final String CHAT_HISTORY = "atrium.chat.history";
+  /**
+   * Prefix of the point-to-point address each HTTP verticle instance listens on for the deltas of the streams it
+   * serves ({@code atrium.http.chat-stream.<deployment id>}); the chat verticle sends to the address a request names.
+   */
+  public static final String HTTP_CHAT_STREAM_PREFIX = "atrium.http.chat-stream.";
+
+  /** Request: create a chat session row. */
+  public static final String STORE_CHAT_SESSION_CREATE = "atrium.store.chat.session.create";
+  /** Request: read a chat session with its messages. */
+  public static final String STORE_CHAT_SESSION_GET = "atrium.store.chat.session.get";
+  /** Request: append one exchange (the question's messages and the answer) to a session, in one transaction. */
+  public static final String STORE_CHAT_MESSAGES_APPEND = "atrium.store.chat.messages.append";
+  /** Request: write one retrieval_logs row (question, retrieved chunks, provider, model, latency, usage, outcome). */
+  public static final String STORE_CHAT_LOG = "atrium.store.chat.log";
+
   /** Request: liveness ping from the parent process. */
   public static final String LIFECYCLE_HEARTBEAT = "atrium.lifecycle.heartbeat";
   /** Request: graceful shutdown. */
@@ -64,6 +87,12 @@ public final class Addresses {
   public static final String EVENTS_INDEX_CHANGED = "atrium.events.index-changed";
   /** Event: the embedder finished a batch of a document's chunks. */
   public static final String EVENTS_EMBED_PROGRESS = "atrium.events.embed-progress";
+
+  /** Event: a streamed chat answer's delta ({request_id, session_id?, delta, index}) or its end (done/error). */
+  public static final String EVENTS_CHAT = "atrium.events.chat";
+
+  /** Browser-facing: chat deltas and ends in the client shape {event: "chat", status, …}, fed only by push. */
+  public static final String UI_CHAT = "atrium.ui.chat";
 
   /** Every browser-facing address (the only ones the SockJS bridge lets clients listen to), as a regex. */
   public static final String UI_PREFIX_REGEX = "atrium\\.ui\\..+";

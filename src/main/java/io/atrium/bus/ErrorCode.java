@@ -10,11 +10,17 @@ import io.vertx.core.json.JsonObject;
  */
 public enum ErrorCode {
   INVALID_REQUEST(400),
+  /** A provider rejected the API key (its 401/403, or Gemini's 400 API_KEY_INVALID). */
+  UNAUTHORIZED(401),
   NOT_FOUND(404),
   CONFLICT(409),
   TOO_LARGE(413),
   UNPROCESSABLE(422),
+  /** A provider's rate limit; the failure body carries {@code retry_after} seconds when known. */
+  RATE_LIMITED(429),
   INTERNAL(500),
+  /** A provider answered with something atrium cannot read (malformed JSON, an unexpected shape or status). */
+  BAD_GATEWAY(502),
   UNAVAILABLE(503);
 
   public final int status;

@@ -59,6 +59,9 @@ final class HttpErrors {
       ctx.response().reset();
       return;
     }
+    if (error.getValue("retry_after") instanceof Number seconds) {
+      ctx.response().putHeader("retry-after", String.valueOf(seconds.longValue()));
+    }
     ctx.response().setStatusCode(status)
         .putHeader("content-type", "application/json; charset=utf-8")
         .end(new JsonObject().put("error", error).encode());
@@ -82,12 +85,15 @@ final class HttpErrors {
   static String codeFor(int status) {
     return switch (status) {
       case 400 -> "invalid_request";
+      case 401 -> "unauthorized";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 409 -> "conflict";
       case 413 -> "too_large";
       case 415 -> "unsupported_media_type";
       case 422 -> "unprocessable";
+      case 429 -> "rate_limited";
+      case 502 -> "bad_gateway";
       case 503 -> "unavailable";
       case 504 -> "timeout";
       default -> status >= 500 ? "internal" : "invalid_request";

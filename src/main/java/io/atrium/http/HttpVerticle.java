@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import java.util.Set;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API. Handlers validate input, make one event-bus request and map the reply; every failure is rendered
- * by {@link HttpErrors}. Deployed last, so no request can reach a consumer that is not registered yet.
+ * The HTTP API. Handlers validate input, make one event-bus request and map the reply (chat streams: see
+ * {@link ChatRoutes}); every failure is rendered by {@link HttpErrors}. Deployed last, so no request can reach a consumer that is not registered yet.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -49,8 +50,14 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/search/hybrid").handler(json).handler(ctx -> forward(ctx, Addresses.SEARCH_HYBRID, Requests.jsonBody(ctx), 200));
     router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
     router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
-    NotificationSocket notifications = new NotificationSocket(vertx);
+    ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L), deploymentID());
+    chat.mount(router, json);
+    EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
+        List.of(new EventSocket.Filter("resource_id", true)));
+    EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,
+        List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)));
     router.get("/ws/notifications").handler(notifications::upgrade);
+    router.get("/ws/chat").handler(chatEvents::upgrade);
     // SockJS event-bus bridge: clients may only listen, and only to the browser-facing atrium.ui.* addresses
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.UI_PREFIX_REGEX))));
@@ -62,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(conf.getString("host", "127.0.0.1"))
         .setPort(conf.getInteger("port", 8080))
         .setCompressionSupported(true);
-    return notifications.start()
+    return Future.all(notifications.start(), chatEvents.start(), chat.start())
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(listening -> {
           server = listening;
@@ -97,7 +104,12 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, int status) {
-    Bus.request(vertx, address, body, REQUEST_TIMEOUT_MS).onSuccess(reply -> ok(ctx, status, reply)).onFailure(ctx::fail);
+    forward(vertx, ctx, address, body, status, REQUEST_TIMEOUT_MS);
+  }
+
+  static void forward(io.vertx.core.Vertx vertx, RoutingContext ctx, String address, JsonObject body, int status,
+      long timeoutMs) {
+    Bus.request(vertx, address, body, timeoutMs).onSuccess(reply -> ok(ctx, status, reply)).onFailure(ctx::fail);
   }
 
   static void ok(RoutingContext ctx, int status, JsonObject body) {

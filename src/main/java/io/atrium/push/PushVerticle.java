@@ -7,16 +7,19 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Translates internal progress events into the notification shape clients speak (seed 000:
- * {@code {resource_id, event, status, percentage}}) on the browser-facing {@link Addresses#UI_NOTIFICATIONS}.
+ * Translates internal events into the shapes clients speak on the browser-facing addresses: progress into seed
+ * 000's notification {@code {resource_id, event, status, percentage}} on {@link Addresses#UI_NOTIFICATIONS}, chat
+ * stream events into {@code {event: "chat", request_id, session_id?, status, …}} on {@link Addresses#UI_CHAT}.
  */
 public final class PushVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROGRESS,
-        message -> vertx.eventBus().publish(Addresses.UI_NOTIFICATIONS, notification(ProgressEvent.fromJson(message.body()))))
-        .completion();
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROGRESS, message -> vertx.eventBus()
+            .publish(Addresses.UI_NOTIFICATIONS, notification(ProgressEvent.fromJson(message.body())))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CHAT, message -> vertx.eventBus()
+            .publish(Addresses.UI_CHAT, chatFrame(message.body()))).completion());
   }
 
   static JsonObject notification(ProgressEvent event) {
@@ -29,5 +32,20 @@ public final class PushVerticle extends VerticleBase {
       json.put("error", event.error());
     }
     return json;
+  }
+
+  /** status "streaming" with {delta, index}, "done" with {usage, citations}, or "error" with {error}. */
+  static JsonObject chatFrame(JsonObject event) {
+    JsonObject frame = new JsonObject().put("event", "chat").put("request_id", event.getString("request_id"));
+    if (event.getValue("session_id") != null) {
+      frame.put("session_id", event.getValue("session_id"));
+    }
+    if (event.containsKey("delta")) {
+      return frame.put("status", "streaming").put("delta", event.getString("delta")).put("index", event.getInteger("index"));
+    }
+    if (event.containsKey("error")) {
+      return frame.put("status", "error").put("error", event.getJsonObject("error"));
+    }
+    return frame.put("status", "done").put("usage", event.getJsonObject("usage")).put("citations", event.getJsonArray("citations"));
   }
 }

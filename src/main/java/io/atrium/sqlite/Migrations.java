@@ -64,7 +64,52 @@ public final class Migrations {
         vector BLOB NOT NULL
       )""",
       "CREATE INDEX IF NOT EXISTS chunk_vectors_by_resource ON chunk_vectors(resource_id)",
-      "CREATE TABLE IF NOT EXISTS atrium_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+      "CREATE TABLE IF NOT EXISTS atrium_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+      // 2: chat sessions, their messages, and seed 004's retrieval_logs (one row per chat question; never a key)
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS chat_sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            task_id INTEGER,
+            resource_id INTEGER,
+            created_at TEXT NOT NULL DEFAULT %s,
+            updated_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW, NOW),
+          """
+          CREATE TABLE IF NOT EXISTS chat_messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL,
+            provider TEXT,
+            model TEXT,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            citations TEXT,
+            created_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW),
+          "CREATE INDEX IF NOT EXISTS chat_messages_by_session ON chat_messages(session_id, id)",
+          """
+          CREATE TABLE IF NOT EXISTS retrieval_logs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            request_id TEXT NOT NULL,
+            session_id INTEGER,
+            question TEXT NOT NULL,
+            retrieved_chunk_ids TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            streamed INTEGER NOT NULL DEFAULT 0,
+            latency_ms INTEGER NOT NULL,
+            first_token_ms INTEGER,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            outcome TEXT NOT NULL,
+            error_code TEXT,
+            error TEXT,
+            created_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW),
+          "CREATE INDEX IF NOT EXISTS retrieval_logs_by_time ON retrieval_logs(created_at)"));
 
   private Migrations() {
   }

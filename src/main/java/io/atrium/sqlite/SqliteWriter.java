@@ -63,6 +63,11 @@ public final class SqliteWriter implements AutoCloseable {
     }
   }
 
+  /** The connection itself, for stores that run their own JDBC on this thread (autocommit between transactions). */
+  public Connection connection() {
+    return connection;
+  }
+
   /** A cached prepared statement for {@code sql}; its parameters are cleared before it is handed out. */
   public PreparedStatement prepare(String sql) throws SQLException {
     PreparedStatement statement = statements.get(sql);

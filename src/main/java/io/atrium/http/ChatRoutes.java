@@ -1,0 +1,174 @@
+package io.atrium.http;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Chat over HTTP. A whole answer is one {@link Addresses#CHAT_COMPLETE} request. A streamed one ({@code "stream":
+ * true}) is the same request naming this verticle's stream address as {@code stream_to}: the chat verticle replies
+ * once the provider started answering (or fails, and the client gets a plain JSON error), then sends the deltas and
+ * a last done/error message there, which become server-sent events. A client that goes away cancels its stream.
+ */
+final class ChatRoutes {
+  private static final long IDLE_CHECK_MS = 5_000;
+
+  private final Vertx vertx;
+  private final long timeoutMs;
+  private final String streamAddress;
+  private final Map<String, SseStream> streams = new HashMap<>();
+
+  ChatRoutes(Vertx vertx, long timeoutMs, String deploymentId) {
+    this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
+    this.streamAddress = Addresses.HTTP_CHAT_STREAM_PREFIX + deploymentId;
+  }
+
+  Future<Void> start() {
+    vertx.setPeriodic(IDLE_CHECK_MS, id -> endIdleStreams());
+    return vertx.eventBus().<JsonObject>consumer(streamAddress, this::onStreamMessage).completion();
+  }
+
+  void mount(Router router, BodyHandler json) {
+    router.post("/chat/completions").handler(json).handler(this::complete);
+    router.post("/api/v1/chat/ask").handler(json).handler(this::complete);
+    router.post("/chat/session/new").handler(json).handler(ctx -> HttpVerticle.forward(vertx, ctx,
+        Addresses.CHAT_SESSION_NEW, Requests.jsonBody(ctx), 201, timeoutMs));
+    router.get("/chat/history/:session_id").handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.CHAT_HISTORY,
+        new JsonObject().put("session_id", Requests.pathId(ctx, "session_id")), 200, timeoutMs));
+  }
+
+  private void complete(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    body.remove("stream_to");
+    Object stream = body.getValue("stream");
+    if (stream != null && !(stream instanceof Boolean)) {
+      throw new HttpErrors.BadRequest("stream must be true or false", "stream");
+    }
+    Object requestId = body.getValue("request_id");
+    if (requestId != null && (!(requestId instanceof String id) || !id.matches("[A-Za-z0-9-]{1,64}"))) {
+      throw new HttpErrors.BadRequest("request_id must be 1 to 64 letters, digits or dashes", "request_id");
+    }
+    if (!Boolean.TRUE.equals(stream)) {
+      HttpVerticle.forward(vertx, ctx, Addresses.CHAT_COMPLETE, body, 200, timeoutMs);
+      return;
+    }
+    String id = requestId != null ? (String) requestId : UUID.randomUUID().toString();
+    if (streams.containsKey(id)) {
+      throw new HttpErrors.BadRequest("request_id " + id + " is already streaming", "request_id");
+    }
+    SseStream sse = new SseStream(ctx.response());
+    streams.put(id, sse);
+    ctx.response().closeHandler(v -> {
+      if (streams.remove(id) != null) {
+        vertx.eventBus().send(Addresses.CHAT_CANCEL, new JsonObject().put("request_id", id));
+      }
+    });
+    Bus.request(vertx, Addresses.CHAT_COMPLETE, body.put("request_id", id).put("stream_to", streamAddress), timeoutMs)
+        .onSuccess(accepted -> sse.open())  // also when the done message came first: it waits in pending
+        .onFailure(e -> {
+          streams.remove(id);
+          ctx.fail(e);
+        });
+  }
+
+  private void onStreamMessage(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String id = body.getString("request_id");
+    SseStream sse = streams.get(id);
+    if (sse == null) {
+      return; // the client went away
+    }
+    String type = (String) body.remove("type");
+    sse.event(type, body);
+    if (!"delta".equals(type)) {
+      streams.remove(id);
+      sse.end();
+    }
+  }
+
+  /** A stream the chat verticle stopped feeding (it went away) ends with an error instead of hanging. */
+  private void endIdleStreams() {
+    long limit = System.nanoTime() - (timeoutMs + IDLE_CHECK_MS) * 1_000_000;
+    List<String> idle = new ArrayList<>();
+    streams.forEach((id, sse) -> {
+      if (sse.opened() && sse.lastActivity() < limit) {
+        idle.add(id);
+      }
+    });
+    for (String id : idle) {
+      SseStream sse = streams.remove(id);
+      sse.event("error", new JsonObject().put("request_id", id).put("error", new JsonObject()
+          .put("code", "timeout").put("message", "the answer stopped arriving inside atrium")));
+      sse.end();
+    }
+  }
+
+  /** One text/event-stream response; events that arrive before it is opened wait in order. */
+  private static final class SseStream {
+    private final HttpServerResponse response;
+    private final List<String> pending = new ArrayList<>();
+    private boolean opened;
+    private boolean ended;
+    private long lastActivity = System.nanoTime();
+
+    SseStream(HttpServerResponse response) {
+      this.response = response;
+    }
+
+    void open() {
+      if (response.closed()) {
+        return;
+      }
+      response.setStatusCode(200)
+          .putHeader("content-type", "text/event-stream; charset=utf-8")
+          .putHeader("cache-control", "no-cache")
+          .putHeader("content-encoding", "identity") // compression would hold deltas back
+          .putHeader("x-accel-buffering", "no")
+          .setChunked(true);
+      opened = true;
+      response.write(String.join("", pending));
+      pending.clear();
+      if (ended) {
+        response.end();
+      }
+    }
+
+    void event(String type, JsonObject data) {
+      lastActivity = System.nanoTime();
+      String frame = "event: " + type + "\ndata: " + data.encode() + "\n\n";
+      if (opened && !response.closed()) {
+        response.write(frame);
+      } else {
+        pending.add(frame);
+      }
+    }
+
+    void end() {
+      ended = true;
+      if (opened && !response.closed()) {
+        response.end();
+      }
+    }
+
+    boolean opened() {
+      return opened;
+    }
+
+    long lastActivity() {
+      return lastActivity;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.atrium.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A WebSocket that forwards every event of one browser-facing address as a JSON text frame, or only the events
+ * whose fields equal the query parameters a client gave: {@code GET /ws/notifications?resource_id=} (seed 000's
+ * notifications), {@code GET /ws/chat?session_id=|request_id=} (chat deltas).
+ */
+final class EventSocket {
+  /** A query parameter that filters on the frame field of the same name; ids must be integers. */
+  record Filter(String field, boolean integer) {
+  }
+
+  private final Vertx vertx;
+  private final String address;
+  private final List<Filter> filters;
+  private final Map<ServerWebSocket, Map<String, String>> sockets = new ConcurrentHashMap<>();
+
+  EventSocket(Vertx vertx, String address, List<Filter> filters) {
+    this.vertx = vertx;
+    this.address = address;
+    this.filters = filters;
+  }
+
+  Future<Void> start() {
+    return vertx.eventBus().<JsonObject>consumer(address, message -> broadcast(message.body())).completion();
+  }
+
+  void upgrade(RoutingContext ctx) {
+    Map<String, String> wanted = new HashMap<>();
+    for (Filter filter : filters) {
+      String value = ctx.request().getParam(filter.field());
+      if (value == null) {
+        continue;
+      }
+      if (filter.integer()) {
+        try {
+          value = String.valueOf(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+          throw new HttpErrors.BadRequest(filter.field() + " must be an integer", filter.field());
+        }
+      }
+      wanted.put(filter.field(), value);
+    }
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      sockets.put(socket, wanted);
+      socket.closeHandler(v -> sockets.remove(socket));
+      socket.exceptionHandler(e -> sockets.remove(socket));
+    }).onFailure(ctx::fail);
+  }
+
+  private void broadcast(JsonObject event) {
+    String frame = event.encode();
+    sockets.forEach((socket, wanted) -> {
+      if (wanted.entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(event.getValue(w.getKey()))))) {
+        socket.writeTextMessage(frame);
+      }
+    });
+  }
+}

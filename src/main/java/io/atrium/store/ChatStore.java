@@ -1,0 +1,276 @@
+package io.atrium.store;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL of chat: sessions, their messages and retrieval_logs, as plain synchronous JDBC on the store verticle's
+ * worker thread (the connection is in autocommit mode; writes take the lock with {@code BEGIN IMMEDIATE} and roll
+ * back on any failure). {@link #register} adds the {@code atrium.store.chat.*} consumers to the store verticle.
+ */
+public final class ChatStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
+  private static final String NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+  private final Supplier<Connection> connection;
+
+  ChatStore(Supplier<Connection> connection) {
+    this.connection = connection;
+  }
+
+  /** Registers the chat consumers; call from the store verticle's start so they run on its worker thread. */
+  public static Future<Void> register(Vertx vertx, Supplier<Connection> connection) {
+    ChatStore store = new ChatStore(connection);
+    return Future.all(
+        consume(vertx, Addresses.STORE_CHAT_SESSION_CREATE, store::createSession),
+        consume(vertx, Addresses.STORE_CHAT_SESSION_GET, store::session),
+        consume(vertx, Addresses.STORE_CHAT_MESSAGES_APPEND, store::append),
+        consume(vertx, Addresses.STORE_CHAT_LOG, store::log)).mapEmpty();
+  }
+
+  /** {title, task_id?, resource_id?} → the new session; 404 naming a task or resource that does not exist. */
+  JsonObject createSession(JsonObject body) throws SQLException {
+    Connection c = connection.get();
+    return inTransaction(c, () -> {
+      Long taskId = body.getLong("task_id");
+      Long resourceId = body.getLong("resource_id");
+      if (taskId != null && !exists(c, "SELECT 1 FROM tasks WHERE id = ?", taskId)) {
+        throw ErrorCode.NOT_FOUND.exception("task " + taskId + " does not exist", "task_id");
+      }
+      if (resourceId != null && !exists(c, "SELECT 1 FROM resources WHERE id = ?", resourceId)) {
+        throw ErrorCode.NOT_FOUND.exception("resource " + resourceId + " does not exist", "resource_id");
+      }
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_sessions (title, task_id, resource_id) "
+          + "VALUES (?, ?, ?) RETURNING id, created_at")) {
+        insert.setString(1, body.getString("title"));
+        setLong(insert, 2, taskId);
+        setLong(insert, 3, resourceId);
+        try (ResultSet row = insert.executeQuery()) {
+          row.next();
+          JsonObject session = new JsonObject().put("session_id", row.getLong(1)).put("title", body.getString("title"))
+              .put("created_at", row.getString(2));
+          putIfPresent(session, "task_id", taskId);
+          putIfPresent(session, "resource_id", resourceId);
+          return session;
+        }
+      }
+    });
+  }
+
+  /** {session_id} → the session and its messages in order; 404 if there is none. */
+  JsonObject session(JsonObject body) throws SQLException {
+    long id = required(body, "session_id");
+    Connection c = connection.get();
+    JsonObject session;
+    try (PreparedStatement select = c.prepareStatement(
+        "SELECT title, task_id, resource_id, created_at, updated_at FROM chat_sessions WHERE id = ?")) {
+      select.setLong(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          throw ErrorCode.NOT_FOUND.exception("chat session " + id + " does not exist", "session_id");
+        }
+        session = new JsonObject().put("session_id", id).put("title", row.getString(1));
+        putIfPresent(session, "task_id", nullableLong(row, 2));
+        putIfPresent(session, "resource_id", nullableLong(row, 3));
+        session.put("created_at", row.getString(4)).put("updated_at", row.getString(5));
+      }
+    }
+    JsonArray messages = new JsonArray();
+    try (PreparedStatement select = c.prepareStatement("SELECT id, role, content, provider, model, prompt_tokens, "
+        + "completion_tokens, citations, created_at FROM chat_messages WHERE session_id = ? ORDER BY id")) {
+      select.setLong(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          messages.add(message(row));
+        }
+      }
+    }
+    return session.put("messages", messages);
+  }
+
+  /** {session_id, messages: [{role, content, provider?, model?, usage?, citations?}]} appended in one transaction. */
+  JsonObject append(JsonObject body) throws SQLException {
+    long sessionId = required(body, "session_id");
+    JsonArray messages = body.getJsonArray("messages", new JsonArray());
+    Connection c = connection.get();
+    return inTransaction(c, () -> {
+      if (!exists(c, "SELECT 1 FROM chat_sessions WHERE id = ?", sessionId)) {
+        throw ErrorCode.NOT_FOUND.exception("chat session " + sessionId + " does not exist", "session_id");
+      }
+      JsonArray ids = new JsonArray();
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_messages (session_id, role, content, "
+          + "provider, model, prompt_tokens, completion_tokens, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+        for (int i = 0; i < messages.size(); i++) {
+          JsonObject message = messages.getJsonObject(i);
+          JsonObject usage = message.getJsonObject("usage");
+          insert.setLong(1, sessionId);
+          insert.setString(2, message.getString("role"));
+          insert.setString(3, message.getString("content"));
+          insert.setString(4, message.getString("provider"));
+          insert.setString(5, message.getString("model"));
+          setLong(insert, 6, usage == null ? null : usage.getLong("prompt_tokens"));
+          setLong(insert, 7, usage == null ? null : usage.getLong("completion_tokens"));
+          JsonArray citations = message.getJsonArray("citations");
+          insert.setString(8, citations == null ? null : citations.encode());
+          try (ResultSet row = insert.executeQuery()) {
+            row.next();
+            ids.add(row.getLong(1));
+          }
+        }
+      }
+      try (PreparedStatement touch = c.prepareStatement("UPDATE chat_sessions SET updated_at = " + NOW + " WHERE id = ?")) {
+        touch.setLong(1, sessionId);
+        touch.executeUpdate();
+      }
+      return new JsonObject().put("session_id", sessionId).put("message_ids", ids);
+    });
+  }
+
+  /** One retrieval_logs row (the chat verticle never puts a key in it). */
+  JsonObject log(JsonObject entry) throws SQLException {
+    Connection c = connection.get();
+    return inTransaction(c, () -> {
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO retrieval_logs (request_id, session_id, question, "
+          + "retrieved_chunk_ids, provider, model, streamed, latency_ms, first_token_ms, prompt_tokens, completion_tokens, "
+          + "outcome, error_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+        insert.setString(1, entry.getString("request_id"));
+        setLong(insert, 2, entry.getLong("session_id"));
+        insert.setString(3, entry.getString("question", ""));
+        insert.setString(4, entry.getJsonArray("retrieved_chunk_ids", new JsonArray()).encode());
+        insert.setString(5, entry.getString("provider"));
+        insert.setString(6, entry.getString("model"));
+        insert.setInt(7, entry.getBoolean("streamed", false) ? 1 : 0);
+        insert.setLong(8, entry.getLong("latency_ms", 0L));
+        setLong(insert, 9, entry.getLong("first_token_ms"));
+        setLong(insert, 10, entry.getLong("prompt_tokens"));
+        setLong(insert, 11, entry.getLong("completion_tokens"));
+        insert.setString(12, entry.getString("outcome"));
+        insert.setString(13, entry.getString("error_code"));
+        insert.setString(14, entry.getString("error"));
+        try (ResultSet row = insert.executeQuery()) {
+          row.next();
+          return new JsonObject().put("id", row.getLong(1));
+        }
+      }
+    });
+  }
+
+  private static JsonObject message(ResultSet row) throws SQLException {
+    JsonObject message = new JsonObject().put("id", row.getLong(1)).put("role", row.getString(2))
+        .put("content", row.getString(3));
+    if (row.getString(4) != null) {
+      message.put("provider", row.getString(4)).put("model", row.getString(5));
+    }
+    Long prompt = nullableLong(row, 6);
+    if (prompt != null) {
+      message.put("usage", new JsonObject().put("prompt_tokens", prompt)
+          .put("completion_tokens", nullableLong(row, 7)));
+    }
+    String citations = row.getString(8);
+    if (citations != null) {
+      try {
+        message.put("citations", new JsonArray(citations));
+      } catch (DecodeException e) {
+        LOG.warn("chat message {} has unreadable citations", row.getLong(1));
+      }
+    }
+    return message.put("created_at", row.getString(9));
+  }
+
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private interface Operation {
+    JsonObject apply(JsonObject body) throws SQLException;
+  }
+
+  private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    try (Statement begin = c.createStatement()) {
+      begin.execute("BEGIN IMMEDIATE");
+    }
+    try {
+      T result = work.run();
+      try (Statement commit = c.createStatement()) {
+        commit.execute("COMMIT");
+      }
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try (Statement rollback = c.createStatement()) {
+        rollback.execute("ROLLBACK");
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static Future<Void> consume(Vertx vertx, String address, Operation operation) {
+    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
+  }
+
+  private static void run(Message<JsonObject> message, Operation operation) {
+    try {
+      message.reply(operation.apply(message.body() == null ? new JsonObject() : message.body()));
+    } catch (ReplyException e) {
+      message.fail(e.failureCode(), e.getMessage());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      ErrorCode.INVALID_REQUEST.fail(message, e.getMessage());
+    } catch (SQLException | RuntimeException e) {
+      LOG.error("store request on {} failed", message.address(), e);
+      ErrorCode.INTERNAL.fail(message, "the store could not do this: " + e.getMessage());
+    }
+  }
+
+  private static boolean exists(Connection c, String sql, long id) throws SQLException {
+    try (PreparedStatement select = c.prepareStatement(sql)) {
+      select.setLong(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  private static long required(JsonObject body, String field) {
+    Long id = body.getLong(field);
+    if (id == null) {
+      throw new IllegalArgumentException(field + " is required");
+    }
+    return id;
+  }
+
+  private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.INTEGER);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
+  private static Long nullableLong(ResultSet row, int column) throws SQLException {
+    long value = row.getLong(column);
+    return row.wasNull() ? null : value;
+  }
+
+  private static void putIfPresent(JsonObject json, String field, Long value) {
+    if (value != null) {
+      json.put(field, value);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.atrium.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SseParserTest {
+  private final List<String> events = new ArrayList<>();
+  private final SseParser parser = new SseParser((event, data) -> events.add(event + "|" + data));
+
+  @Test
+  void eventsSplitAnywhereAcrossChunksComeOutWhole() {
+    String stream = "event: message_start\ndata: {\"a\":1}\n\n: a comment\ndata: {\"b\":\ndata: 2}\n\nevent: x\ndata: last";
+    for (int i = 0; i < stream.length(); i++) {
+      parser.feed(Buffer.buffer(stream.substring(i, i + 1)));
+    }
+    parser.end();
+    assertThat(events).containsExactly("message_start|{\"a\":1}", "message|{\"b\":\n2}", "x|last");
+  }
+
+  @Test
+  void crlfLineEndingsSplitBetweenChunksMakeNoEmptyEvents() {
+    parser.feed(Buffer.buffer("data: {\"t\":\"The\"}\r"));
+    parser.feed(Buffer.buffer("\n\r"));
+    parser.feed(Buffer.buffer("\ndata: {\"t\":\" capital\"}\r\n\r\n"));
+    parser.end();
+    assertThat(events).containsExactly("message|{\"t\":\"The\"}", "message|{\"t\":\" capital\"}");
+  }
+
+  @Test
+  void aMultiByteCharacterCutBetweenChunksIsDecodedWhole() {
+    byte[] bytes = "data: 黑体字\n\n".getBytes(StandardCharsets.UTF_8);
+    parser.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, 0, 8)));
+    parser.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, 8, bytes.length)));
+    assertThat(events).containsExactly("message|黑体字");
+  }
+}
