@@ -1,5 +1,6 @@
 package io.atrium.app;
 
+import io.atrium.agent.AgentVerticle;
 import io.atrium.chat.ChatVerticle;
 import io.atrium.embed.EmbedVerticle;
 import io.atrium.http.HttpVerticle;
@@ -60,11 +61,15 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
             .put("files_dir", dataDir.resolve("files").toString()))))
         .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
+        .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(section(conf, "agent").copy()
+            .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
         .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
         .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(section(conf, "http").copy()
             .put("version", Version.current())
             .put("chat_timeout_ms", chatTimeoutMs(section(conf, "chat")))
+            // a suggestion may ask the model again after a refused answer
+            .put("agent_timeout_ms", chatTimeoutMs(section(conf, "chat")) * Math.max(1, section(conf, "agent").getInteger("max_attempts", 2)) + 30_000)
             .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString()))));
   }
 

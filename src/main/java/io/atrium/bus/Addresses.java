@@ -67,6 +67,28 @@ public final class Addresses {
    */
   public static final String HTTP_CHAT_STREAM_PREFIX = "atrium.http.chat-stream.";
 
+  /**
+   * Request: one plain model call for other verticles ({provider, model, api_key?, base_url?, messages, json?,
+   * max_tokens?, temperature?} → {content, usage}); served by the chat verticle's client and breakers.
+   */
+  public static final String LLM_GENERATE = "atrium.llm.generate";
+
+  /** Request: split a task into suggested subtasks (seed 000 /agent/decompose body; async optional). */
+  public static final String AGENT_DECOMPOSE = "atrium.agent.decompose";
+  /** Request: suggest tags for a resource from its chunks (seed 000 /agent/tag body; async optional). */
+  public static final String AGENT_TAG = "atrium.agent.tag";
+  /** Request: a stored suggestion by id ({id}). */
+  public static final String AGENT_SUGGESTION_GET = "atrium.agent.suggestion.get";
+  /** Request: reorder search results by an LLM judge ({query, results, provider?, model?, …}). */
+  public static final String AGENT_RERANK = "atrium.agent.rerank";
+  /** Request: chunk texts of one resource ({resource_id, chunk_ids?, limit?}), for the agent. */
+  public static final String SEARCH_CHUNKS = "atrium.search.chunks";
+
+  /** Request: create or update a suggestion row (writer). */
+  public static final String STORE_SUGGESTION_SAVE = "atrium.store.suggestion.save";
+  /** Request: read a suggestion row (read pool). */
+  public static final String STORE_SUGGESTION_GET = "atrium.store.suggestion.get";
+
   /** Request: create a chat session row. */
   public static final String STORE_CHAT_SESSION_CREATE = "atrium.store.chat.session.create";
   /** Request: read a chat session with its messages. */
@@ -90,6 +112,9 @@ public final class Addresses {
 
   /** Event: a streamed chat answer's delta ({request_id, session_id?, delta, index}) or its end (done/error). */
   public static final String EVENTS_CHAT = "atrium.events.chat";
+
+  /** Event: an agent suggestion changed state ({suggestion_id, event: decompose|tag, status, task_id?, resource_id?}). */
+  public static final String EVENTS_AGENT = "atrium.events.agent";
 
   /** Browser-facing: chat deltas and ends in the client shape {event: "chat", status, …}, fed only by push. */
   public static final String UI_CHAT = "atrium.ui.chat";

@@ -30,7 +30,8 @@ public final class ChatVerticle extends VerticleBase {
         handle(Addresses.CHAT_COMPLETE, flow::complete),
         handle(Addresses.CHAT_CANCEL, body -> Future.succeededFuture(flow.cancel(body))),
         handle(Addresses.CHAT_SESSION_NEW, flow::newSession),
-        handle(Addresses.CHAT_HISTORY, flow::history));
+        handle(Addresses.CHAT_HISTORY, flow::history),
+        handle(Addresses.LLM_GENERATE, new Generation(settings, client)::generate));
   }
 
   @Override

@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Translates internal events into the shapes clients speak on the browser-facing addresses: progress into seed
  * 000's notification {@code {resource_id, event, status, percentage}} on {@link Addresses#UI_NOTIFICATIONS}, chat
- * stream events into {@code {event: "chat", request_id, session_id?, status, …}} on {@link Addresses#UI_CHAT}.
+ * stream events into {@code {event: "chat", request_id, session_id?, status, …}} on {@link Addresses#UI_CHAT}, agent
+ * suggestion changes into the same notification shape with {@code event} "decompose" or "tag".
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -19,7 +20,9 @@ public final class PushVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROGRESS, message -> vertx.eventBus()
             .publish(Addresses.UI_NOTIFICATIONS, notification(ProgressEvent.fromJson(message.body())))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CHAT, message -> vertx.eventBus()
-            .publish(Addresses.UI_CHAT, chatFrame(message.body()))).completion());
+            .publish(Addresses.UI_CHAT, chatFrame(message.body()))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_AGENT, message -> vertx.eventBus()
+            .publish(Addresses.UI_NOTIFICATIONS, suggestionNotification(message.body()))).completion());
   }
 
   static JsonObject notification(ProgressEvent event) {
@@ -30,6 +33,25 @@ public final class PushVerticle extends VerticleBase {
         .put("percentage", event.percentage());
     if (event.error() != null) {
       json.put("error", event.error());
+    }
+    return json;
+  }
+
+  /**
+   * Seed 000's notification for an AI suggestion: {@code event} "decompose" or "tag", status "todo" while the model
+   * works ("AI is analysing…"), then "done" (percentage 100) or "error"; with the task or resource and suggestion ids.
+   */
+  static JsonObject suggestionNotification(JsonObject event) {
+    String status = event.getString("status");
+    JsonObject json = new JsonObject()
+        .put("resource_id", event.getValue("resource_id"))
+        .put("task_id", event.getValue("task_id"))
+        .put("suggestion_id", event.getValue("suggestion_id"))
+        .put("event", event.getString("event"))
+        .put("status", status)
+        .put("percentage", "done".equals(status) ? 100 : 0);
+    if (event.getString("error") != null) {
+      json.put("error", event.getString("error"));
     }
     return json;
   }

@@ -85,6 +85,49 @@ final class ChunkReader {
         });
   }
 
+  /**
+   * Chunks of one resource in document order: the listed ones (each must belong to it) or, with none listed, the
+   * first {@code limit}. Answers {resource_id, file_path, chunks: [{chunk_id, text, page?}]}.
+   */
+  Future<JsonObject> resourceChunks(long resourceId, List<Long> chunkIds, int limit) {
+    Future<io.vertx.sqlclient.RowSet<Row>> resource = pool.preparedQuery("SELECT file_path FROM resources WHERE id = ?")
+        .execute(Tuple.of(resourceId));
+    Future<io.vertx.sqlclient.RowSet<Row>> chunks = chunkIds.isEmpty()
+        ? pool.preparedQuery("SELECT id, content, page FROM context_chunks WHERE resource_id = ? ORDER BY chunk_index LIMIT ?")
+            .execute(Tuple.of(resourceId, limit))
+        : pool.preparedQuery("SELECT id, content, page FROM context_chunks WHERE resource_id = ? AND id IN ("
+                + chunkIds.stream().map(id -> "?").collect(Collectors.joining(",")) + ") ORDER BY chunk_index")
+            .execute(withIds(resourceId, chunkIds));
+    return Future.all(resource, chunks).compose(both -> {
+      if (resource.result().size() == 0) {
+        return Future.failedFuture(io.atrium.bus.ErrorCode.NOT_FOUND.exception("resource " + resourceId + " does not exist", "resource_id"));
+      }
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      Set<Long> found = new java.util.HashSet<>();
+      for (Row row : chunks.result()) {
+        found.add(row.getLong("id"));
+        JsonObject chunk = new JsonObject().put("chunk_id", row.getLong("id")).put("text", row.getString("content"));
+        if (row.getInteger("page") != null) {
+          chunk.put("page", row.getInteger("page"));
+        }
+        list.add(chunk);
+      }
+      List<Long> missing = chunkIds.stream().filter(id -> !found.contains(id)).toList();
+      if (!missing.isEmpty()) {
+        return Future.failedFuture(io.atrium.bus.ErrorCode.NOT_FOUND.exception(
+            "chunks " + missing + " are not chunks of resource " + resourceId, "chunk_id_list"));
+      }
+      return Future.succeededFuture(new JsonObject().put("resource_id", resourceId)
+          .put("file_path", resource.result().iterator().next().getString("file_path")).put("chunks", list));
+    });
+  }
+
+  private static Tuple withIds(long resourceId, List<Long> chunkIds) {
+    Tuple tuple = Tuple.tuple().addValue(resourceId);
+    chunkIds.forEach(tuple::addValue);
+    return tuple;
+  }
+
   /** Loads every vector of {@code model} into the index, a page at a time (never the whole table in one result). */
   Future<Integer> loadAll(String model, VectorIndex index) {
     return loadPage(model, index, 0L, 0, new SegmentBuilder(index));

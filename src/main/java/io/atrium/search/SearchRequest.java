@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** A validated {@code /search/hybrid} request. */
-record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, String mode, Filters filters) {
+/** {@code rerank}: null, or the provider fields ({} for the configured judge) of the reranker to apply. */
+record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, String mode, Filters filters,
+    JsonObject rerank) {
   private static final int MAX_QUERY_CHARS = 2000;
 
   static SearchRequest fromJson(JsonObject body, SearchSettings settings) {
@@ -40,8 +42,14 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
     if (filters != null && !(filters instanceof JsonObject)) {
       throw ErrorCode.INVALID_REQUEST.exception("filters must be an object", "filters");
     }
+    Object rerank = body.getValue("rerank");
+    if (rerank != null && !(rerank instanceof Boolean) && !(rerank instanceof JsonObject)) {
+      throw ErrorCode.INVALID_REQUEST.exception(
+          "rerank must be true, false or an object {provider?, model?, api_key?, base_url?}", "rerank");
+    }
+    JsonObject judge = rerank instanceof JsonObject fields ? fields.copy() : Boolean.TRUE.equals(rerank) ? new JsonObject() : null;
     return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, (String) mode,
-        Filters.fromJson((JsonObject) filters));
+        Filters.fromJson((JsonObject) filters), judge);
   }
 
   boolean usesFullText() {

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class SearchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
   private static final long EMBED_TIMEOUT_MS = 10_000;
+  /** Under the HTTP layer's 30 s, so a slow judge degrades the answer instead of failing it. */
+  private static final long RERANK_TIMEOUT_MS = 25_000;
 
   private final VectorIndex index = new VectorIndex();
   private SqliteDatabase database;
@@ -50,6 +52,7 @@ public final class SearchVerticle extends VerticleBase {
         .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model))
         .compose(v -> Future.all(
             vertx.eventBus().consumer(Addresses.SEARCH_HYBRID, this::search).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.SEARCH_CHUNKS, this::chunks).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_INDEX_CHANGED, msg -> follow(msg.body())).completion()));
   }
 
@@ -105,6 +108,40 @@ public final class SearchVerticle extends VerticleBase {
           fused.forEach(f -> ids.add(f.chunkId()));
           return reader.details(ids).map(details -> render(fused, details, request, vector.failed()));
         })
+        .compose(reply -> request.rerank() == null ? Future.succeededFuture(reply) : rerank(request, reply))
+        .onSuccess(message::reply)
+        .onFailure(e -> ErrorCode.replyFailure(message, e));
+  }
+
+  /** The results reordered by the agent's judge; if it fails, the fused order stays and the reply says so. */
+  private Future<JsonObject> rerank(SearchRequest request, JsonObject reply) {
+    JsonArray results = reply.getJsonArray("results");
+    if (results.isEmpty()) {
+      return Future.succeededFuture(reply);
+    }
+    JsonObject ask = request.rerank().copy().put("query", request.query()).put("results", results);
+    return Bus.request(vertx, Addresses.AGENT_RERANK, ask, RERANK_TIMEOUT_MS)
+        .map(reranked -> reply.put("results", reranked.getJsonArray("results")).put("reranked", true))
+        .recover(e -> {
+          LOG.warn("rerank unavailable, fused order kept: {}", e.getMessage());
+          JsonArray degraded = reply.getJsonArray("degraded", new JsonArray());
+          return Future.succeededFuture(reply.put("degraded", degraded.add("rerank")));
+        });
+  }
+
+  /** {resource_id, chunk_ids?, limit?} → that resource's chunk texts (the agent reads what it tags). */
+  private void chunks(Message<JsonObject> message) {
+    JsonObject body = message.body() == null ? new JsonObject() : message.body();
+    Long resourceId = body.getValue("resource_id") instanceof Number n ? n.longValue() : null;
+    if (resourceId == null) {
+      ErrorCode.INVALID_REQUEST.fail(message, "resource_id is required", "resource_id");
+      return;
+    }
+    List<Long> chunkIds = new java.util.ArrayList<>();
+    for (Object id : body.getJsonArray("chunk_ids", new JsonArray())) {
+      chunkIds.add(((Number) id).longValue());
+    }
+    reader.resourceChunks(resourceId, chunkIds, Math.max(1, Math.min(200, body.getInteger("limit", 20))))
         .onSuccess(message::reply)
         .onFailure(e -> ErrorCode.replyFailure(message, e));
   }

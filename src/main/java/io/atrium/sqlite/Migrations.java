@@ -109,7 +109,28 @@ public final class Migrations {
             error TEXT,
             created_at TEXT NOT NULL DEFAULT %s
           )""".formatted(NOW),
-          "CREATE INDEX IF NOT EXISTS retrieval_logs_by_time ON retrieval_logs(created_at)"));
+          "CREATE INDEX IF NOT EXISTS retrieval_logs_by_time ON retrieval_logs(created_at)"),
+      // 3: agent suggestions (seed 000: suggested_subtasks of a task, suggested_tags of a resource), kept apart from
+      // the host's tasks and resources rows: the host app decides what to apply
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS agent_suggestions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            task_id INTEGER,
+            resource_id INTEGER,
+            status TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            suggested_subtasks TEXT,
+            suggested_tags TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at TEXT NOT NULL DEFAULT %s,
+            updated_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW, NOW),
+          "CREATE INDEX IF NOT EXISTS agent_suggestions_by_task ON agent_suggestions(task_id, id)",
+          "CREATE INDEX IF NOT EXISTS agent_suggestions_by_resource ON agent_suggestions(resource_id, id)"));
 
   private Migrations() {
   }

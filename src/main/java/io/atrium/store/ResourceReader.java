@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 
 /** The reads of resource rows, on the read pool: they never wait behind the writer's transactions. */
 final class ResourceReader {
@@ -37,6 +38,31 @@ final class ResourceReader {
           JsonArray ids = new JsonArray();
           rows.forEach(row -> ids.add(row.getLong("id")));
           return new JsonObject().put("ids", ids);
+        });
+  }
+
+  /** A suggestion in the shape the agent endpoints answer with. */
+  Future<JsonObject> suggestion(long id) {
+    return readers.preparedQuery("SELECT id, kind, task_id, resource_id, status, provider, model, suggested_subtasks, "
+            + "suggested_tags, attempts, last_error, created_at, updated_at FROM agent_suggestions WHERE id = ?")
+        .execute(Tuple.of(id))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ErrorCode.NOT_FOUND.exception("suggestion " + id + " does not exist", "id"));
+          }
+          Row row = rows.iterator().next();
+          JsonObject json = new JsonObject().put("suggestion_id", row.getLong("id"));
+          for (String column : List.of("kind", "task_id", "resource_id", "status", "provider", "model", "attempts",
+              "last_error", "created_at", "updated_at")) {
+            json.put(column, row.getValue(column));
+          }
+          for (String column : List.of("suggested_subtasks", "suggested_tags")) {
+            String stored = row.getString(column);
+            if (stored != null) {
+              json.put(column, new JsonArray(stored));
+            }
+          }
+          return Future.succeededFuture(json);
         });
   }
 

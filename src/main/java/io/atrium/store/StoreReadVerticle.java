@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
 /**
- * Resource reads (status, notify checks, the start-up queue) on the event loop over the read pool, apart from the
+ * Resource and suggestion reads (status, notify checks, the start-up queue, agent suggestions) on the event loop over the read pool, apart from the
  * writer so that a status request never waits for a book's chunk transaction. Deployed after {@link StoreVerticle}
  * has migrated the schema.
  */
@@ -31,7 +31,15 @@ public final class StoreReadVerticle extends VerticleBase {
           reader.get(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
         }).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.STORE_RESOURCE_PENDING,
-            message -> reader.pending().onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e))).completion());
+            message -> reader.pending().onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_SUGGESTION_GET, message -> {
+          Long id = message.body() == null ? null : message.body().getLong("id");
+          if (id == null) {
+            ErrorCode.INVALID_REQUEST.fail(message, "id is required", "id");
+            return;
+          }
+          reader.suggestion(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
+        }).completion());
   }
 
   @Override

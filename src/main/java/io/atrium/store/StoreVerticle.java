@@ -56,6 +56,7 @@ public final class StoreVerticle extends VerticleBase {
         handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
         handle(Addresses.STORE_MODEL_CHECK, body -> new JsonObject().put("reindex", store.checkModel(body.getString("model")))),
         handle(Addresses.STORE_RESOURCE_DELETE, this::delete),
+        handle(Addresses.STORE_SUGGESTION_SAVE, new SuggestionStore(writer)::save),
         ChatStore.register(vertx, writer::connection)));
   }
 

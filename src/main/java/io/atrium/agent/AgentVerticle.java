@@ -1,0 +1,44 @@
+package io.atrium.agent;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+
+/**
+ * AI suggestions (seed 000's /agent/decompose and /agent/tag) and the LLM-judge reranker, on the event loop. Models
+ * are reached only through {@link Addresses#LLM_GENERATE}; rows through the store. Wiring only.
+ */
+public final class AgentVerticle extends VerticleBase {
+
+  @Override
+  public Future<?> start() {
+    AgentSettings settings = AgentSettings.fromJson(config());
+    StructuredAsk ask = new StructuredAsk(vertx, settings);
+    AgentFlow flow = new AgentFlow(vertx, settings, ask);
+    Reranker reranker = new Reranker(settings, ask);
+    return Future.all(
+        handle(Addresses.AGENT_DECOMPOSE, flow::decompose),
+        handle(Addresses.AGENT_TAG, flow::tag),
+        handle(Addresses.AGENT_SUGGESTION_GET, flow::suggestion),
+        handle(Addresses.AGENT_RERANK, reranker::rerank));
+  }
+
+  private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
+    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
+  }
+
+  private static void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
+    try {
+      operation.apply(message.body() == null ? new JsonObject() : message.body())
+          .onSuccess(message::reply)
+          .onFailure(e -> ErrorCode.replyFailure(message, AgentFailures.toReply(e)));
+    } catch (ReplyException e) {
+      ErrorCode.replyFailure(message, e);
+    }
+  }
+}
