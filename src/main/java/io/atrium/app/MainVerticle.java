@@ -6,6 +6,7 @@ import io.atrium.embed.EmbedVerticle;
 import io.atrium.http.HttpVerticle;
 import io.atrium.ingest.IngestVerticle;
 import io.atrium.lifecycle.LifecycleVerticle;
+import io.atrium.media.MediaVerticle;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
@@ -63,12 +64,16 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
         .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(section(conf, "agent").copy()
             .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
+        .compose(v -> deploy(new MediaVerticle(), new DeploymentOptions().setConfig(section(conf, "media").copy()
+            .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
         .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
         .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(section(conf, "http").copy()
             .put("version", Version.current())
             .put("chat_timeout_ms", chatTimeoutMs(section(conf, "chat")))
             // a suggestion may ask the model again after a refused answer
+            // a retry or manual match processes the file while the request waits: recognition, TMDB lookups, the link
+            .put("media_timeout_ms", chatTimeoutMs(section(conf, "chat")) + 120_000)
             .put("agent_timeout_ms", chatTimeoutMs(section(conf, "chat")) * Math.max(1, section(conf, "agent").getInteger("max_attempts", 2)) + 30_000)
             .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString()))));
   }

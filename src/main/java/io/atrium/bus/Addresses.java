@@ -89,6 +89,32 @@ public final class Addresses {
   /** Request: read a suggestion row (read pool). */
   public static final String STORE_SUGGESTION_GET = "atrium.store.suggestion.get";
 
+  /** Request: scan the media source folders now ({}) → {added, moved, skipped}. */
+  public static final String MEDIA_SCAN = "atrium.media.scan";
+  /** Request: what a file name says ({name}) → {type, title, year?, season?, episode?, tmdb_id?, source}; touches nothing. */
+  public static final String MEDIA_RECOGNIZE = "atrium.media.recognize";
+  /** Request: media files by status ({status?, limit?, offset?}). */
+  public static final String MEDIA_LIST = "atrium.media.list";
+  /** Request: one media file ({id}). */
+  public static final String MEDIA_GET = "atrium.media.get";
+  /** Request: process a FAILED or CONFLICT file again ({id}). */
+  public static final String MEDIA_RETRY = "atrium.media.retry";
+  /** Request: link a file to a TMDB entry chosen by hand ({id, tmdb_id, type, season?, episode?}). */
+  public static final String MEDIA_MATCH = "atrium.media.match";
+
+  /** Request: record scanned media files by (device, inode) (writer). */
+  public static final String STORE_MEDIA_UPSERT = "atrium.store.media.upsert";
+  /** Request: claim the next due PENDING media file atomically (writer). */
+  public static final String STORE_MEDIA_CLAIM = "atrium.store.media.claim";
+  /** Request: claim one given media file if it is in one of the given statuses (writer). */
+  public static final String STORE_MEDIA_CLAIM_ONE = "atrium.store.media.claim-one";
+  /** Request: record a media file's outcome (writer). */
+  public static final String STORE_MEDIA_FINISH = "atrium.store.media.finish";
+  /** Request: list media files (read pool). */
+  public static final String STORE_MEDIA_LIST = "atrium.store.media.list";
+  /** Request: one media file (read pool). */
+  public static final String STORE_MEDIA_GET = "atrium.store.media.get";
+
   /** Request: create a chat session row. */
   public static final String STORE_CHAT_SESSION_CREATE = "atrium.store.chat.session.create";
   /** Request: read a chat session with its messages. */
@@ -115,6 +141,9 @@ public final class Addresses {
 
   /** Event: an agent suggestion changed state ({suggestion_id, event: decompose|tag, status, task_id?, resource_id?}). */
   public static final String EVENTS_AGENT = "atrium.events.agent";
+
+  /** Event: a media file changed status ({id, status, relative_path, reason?, title?, target_path?}). */
+  public static final String EVENTS_MEDIA = "atrium.events.media";
 
   /** Browser-facing: chat deltas and ends in the client shape {event: "chat", status, …}, fed only by push. */
   public static final String UI_CHAT = "atrium.ui.chat";

@@ -53,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
     ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L), deploymentID());
     chat.mount(router, json);
     new AgentRoutes(vertx, conf.getLong("agent_timeout_ms", 600_000L)).mount(router, json);
+    new MediaRoutes(vertx, conf.getLong("media_timeout_ms", 600_000L)).mount(router, json);
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
         List.of(new EventSocket.Filter("resource_id", true)));
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,

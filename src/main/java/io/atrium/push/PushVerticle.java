@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
  * Translates internal events into the shapes clients speak on the browser-facing addresses: progress into seed
  * 000's notification {@code {resource_id, event, status, percentage}} on {@link Addresses#UI_NOTIFICATIONS}, chat
  * stream events into {@code {event: "chat", request_id, session_id?, status, …}} on {@link Addresses#UI_CHAT}, agent
- * suggestion changes into the same notification shape with {@code event} "decompose" or "tag".
+ * suggestion changes into the same notification shape with {@code event} "decompose" or "tag", media file status
+ * changes as {@code {event: "media", media_file_id, status, relative_path, reason?, target_path?, …}}.
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -22,7 +23,10 @@ public final class PushVerticle extends VerticleBase {
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CHAT, message -> vertx.eventBus()
             .publish(Addresses.UI_CHAT, chatFrame(message.body()))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_AGENT, message -> vertx.eventBus()
-            .publish(Addresses.UI_NOTIFICATIONS, suggestionNotification(message.body()))).completion());
+            .publish(Addresses.UI_NOTIFICATIONS, suggestionNotification(message.body()))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_MEDIA, message -> vertx.eventBus()
+            .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "media")
+                .put("media_file_id", message.body().getValue("id")))).completion());
   }
 
   static JsonObject notification(ProgressEvent event) {

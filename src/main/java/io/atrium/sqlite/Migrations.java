@@ -130,7 +130,38 @@ public final class Migrations {
             updated_at TEXT NOT NULL DEFAULT %s
           )""".formatted(NOW, NOW),
           "CREATE INDEX IF NOT EXISTS agent_suggestions_by_task ON agent_suggestions(task_id, id)",
-          "CREATE INDEX IF NOT EXISTS agent_suggestions_by_resource ON agent_suggestions(resource_id, id)"));
+          "CREATE INDEX IF NOT EXISTS agent_suggestions_by_resource ON agent_suggestions(resource_id, id)"),
+      // 4: media files found by the scanner (seed 003), one row per (device, inode): a renamed or re-linked file is the
+      // same row and is never processed twice
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS media_files (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            device INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            relative_path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'PENDING',
+            reason TEXT,
+            media_type TEXT,
+            title TEXT,
+            year INTEGER,
+            season INTEGER,
+            episode INTEGER,
+            recognized_by TEXT,
+            tmdb_id INTEGER,
+            tmdb_title TEXT,
+            tmdb_year INTEGER,
+            target_path TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at TEXT,
+            next_attempt_at TEXT,
+            created_at TEXT NOT NULL DEFAULT %s,
+            updated_at TEXT NOT NULL DEFAULT %s,
+            UNIQUE (device, inode)
+          )""".formatted(NOW, NOW),
+          "CREATE INDEX IF NOT EXISTS media_files_by_status ON media_files(status, id)"));
 
   private Migrations() {
   }

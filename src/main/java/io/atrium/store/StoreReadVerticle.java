@@ -16,11 +16,13 @@ import java.nio.file.Path;
 public final class StoreReadVerticle extends VerticleBase {
   private SqliteDatabase readers;
   private ResourceReader reader;
+  private MediaReader media;
 
   @Override
   public Future<?> start() {
     readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 2));
     reader = new ResourceReader(readers.pool());
+    media = new MediaReader(readers.pool());
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.STORE_RESOURCE_GET, message -> {
           Long id = message.body() == null ? null : message.body().getLong("id");
@@ -39,6 +41,17 @@ public final class StoreReadVerticle extends VerticleBase {
             return;
           }
           reader.suggestion(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
+        }).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_MEDIA_LIST, message -> media.list(
+            message.body() == null ? new JsonObject() : message.body())
+            .onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_MEDIA_GET, message -> {
+          Long id = message.body() == null ? null : message.body().getLong("id");
+          if (id == null) {
+            ErrorCode.INVALID_REQUEST.fail(message, "id is required", "id");
+            return;
+          }
+          media.get(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
         }).completion());
   }
 

@@ -41,6 +41,7 @@ public final class StoreVerticle extends VerticleBase {
     writer = SqliteWriter.open(Path.of(dbPath));
     boolean hostOwned = Migrations.migrate(writer);
     store = new ResourceStore(writer, hostOwned);
+    MediaStore media = new MediaStore(writer);
     LOG.info("store ready at {} (resources owned by {})", dbPath, hostOwned ? "the host app" : "atrium");
     return Future.all(List.of(
         handle(Addresses.STORE_RESOURCE_CREATE, body -> store.create(body.getJsonArray("files", new JsonArray()),
@@ -57,6 +58,10 @@ public final class StoreVerticle extends VerticleBase {
         handle(Addresses.STORE_MODEL_CHECK, body -> new JsonObject().put("reindex", store.checkModel(body.getString("model")))),
         handle(Addresses.STORE_RESOURCE_DELETE, this::delete),
         handle(Addresses.STORE_SUGGESTION_SAVE, new SuggestionStore(writer)::save),
+        handle(Addresses.STORE_MEDIA_UPSERT, body -> media.upsert(body.getJsonArray("files", new JsonArray()))),
+        handle(Addresses.STORE_MEDIA_CLAIM, body -> media.claim(body.getLong("claim_timeout_s", 600L))),
+        handle(Addresses.STORE_MEDIA_CLAIM_ONE, body -> media.claimOne(id(body, "id"), body.getJsonArray("from", new JsonArray()))),
+        handle(Addresses.STORE_MEDIA_FINISH, media::finish),
         ChatStore.register(vertx, writer::connection)));
   }
 

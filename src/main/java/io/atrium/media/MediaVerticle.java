@@ -1,0 +1,168 @@
+package io.atrium.media;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
+import io.atrium.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media organiser of seed 003 on the event loop: periodic and on-demand scans (the walk runs on a worker),
+ * the processing queue, and the API's requests. Files are processed only when a library folder and TMDB
+ * credentials are configured; until then scans still record them as PENDING. Wiring only.
+ */
+public final class MediaVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MediaVerticle.class);
+  private static final long STORE_TIMEOUT_MS = 30_000;
+
+  private MediaSettings settings;
+  private MediaScanner scanner;
+  private Recognizer recognizer;
+  private TmdbClient tmdb;
+  private MediaProcessor processor;
+  private MediaQueue queue;
+  private Future<JsonObject> runningScan;
+
+  @Override
+  public Future<?> start() {
+    settings = MediaSettings.fromJson(config());
+    scanner = new MediaScanner(settings);
+    recognizer = new Recognizer(vertx, settings.llm(), config().getLong("llm_timeout_ms", 300_000L), FilenameParser::parse);
+    String notProcessing = whyNotProcessing();
+    if (notProcessing == null) {
+      tmdb = new TmdbClient(vertx, settings.tmdb());
+      processor = new MediaProcessor(vertx, settings, recognizer, tmdb,
+          new Linker(settings.libraryDir(), settings.movieTemplate(), settings.episodeTemplate(), settings.subtitleExtensions()));
+      queue = new MediaQueue(vertx, settings, processor);
+      queue.start();
+    } else if (!settings.sourceDirs().isEmpty()) {
+      LOG.warn("media files are scanned but not processed: {}", notProcessing);
+    }
+    if (!settings.sourceDirs().isEmpty()) {
+      vertx.setTimer(1_000, id -> scan());
+      vertx.setPeriodic(settings.scanIntervalS() * 1000, id -> scan());
+    }
+    return Future.all(
+        handle(Addresses.MEDIA_SCAN, body -> scan()),
+        handle(Addresses.MEDIA_RECOGNIZE, this::recognize),
+        handle(Addresses.MEDIA_LIST, body -> Bus.request(vertx, Addresses.STORE_MEDIA_LIST, body, STORE_TIMEOUT_MS)),
+        handle(Addresses.MEDIA_GET, body -> Bus.request(vertx, Addresses.STORE_MEDIA_GET, body, STORE_TIMEOUT_MS)),
+        handle(Addresses.MEDIA_RETRY, this::retry),
+        handle(Addresses.MEDIA_MATCH, this::match));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (queue != null) {
+      queue.stop();
+    }
+    return tmdb == null ? Future.succeededFuture() : tmdb.close();
+  }
+
+  private String whyNotProcessing() {
+    if (settings.libraryDir() == null) {
+      return "media.library_dir is not set";
+    }
+    if (!settings.tmdbConfigured()) {
+      return "neither media.tmdb_api_key nor media.tmdb_bearer_token is set";
+    }
+    return null;
+  }
+
+  /** One scan at a time: a request during a scan gets that scan's result. */
+  private Future<JsonObject> scan() {
+    if (settings.sourceDirs().isEmpty()) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception("no media.source_dirs are configured", "media.source_dirs"));
+    }
+    if (runningScan == null) {
+      runningScan = vertx.executeBlocking(scanner::scan, false)
+          .compose(found -> Bus.request(vertx, Addresses.STORE_MEDIA_UPSERT, new JsonObject().put("files", found.files()), STORE_TIMEOUT_MS)
+              .map(stored -> new JsonObject()
+                  .put("found", found.files().size())
+                  .put("added", stored.getJsonArray("added").size())
+                  .put("moved", stored.getInteger("moved"))
+                  .put("skipped", new JsonObject(new java.util.HashMap<String, Object>(found.skipped())))
+                  .put("processing", queue != null)
+                  .put("reason", whyNotProcessing())))
+          .onSuccess(result -> {
+            LOG.info("media scan: {}", result.encode());
+            if (queue != null && result.getInteger("added") > 0) {
+              queue.wake();
+            }
+          })
+          .onComplete(done -> runningScan = null);
+    }
+    return runningScan;
+  }
+
+  private Future<JsonObject> recognize(JsonObject body) {
+    if (!(body.getValue("name") instanceof String name) || name.isBlank() || name.length() > 4096) {
+      throw ErrorCode.INVALID_REQUEST.exception("name must be a file name or relative path of at most 4096 characters", "name");
+    }
+    return recognizer.recognize(name).map(Recognizer.Recognized::toJson);
+  }
+
+  private Future<JsonObject> retry(JsonObject body) {
+    return claimOne(body, "FAILED", "CONFLICT").compose(file -> processor.process(file).compose(outcome -> queue.record(file, outcome)
+        .map(v -> outcome)));
+  }
+
+  private Future<JsonObject> match(JsonObject body) {
+    Object tmdbId = body.getValue("tmdb_id");
+    if (!(tmdbId instanceof Integer || tmdbId instanceof Long) || ((Number) tmdbId).longValue() <= 0) {
+      throw ErrorCode.INVALID_REQUEST.exception("tmdb_id must be a positive integer", "tmdb_id");
+    }
+    String type = body.getValue("type") instanceof String t ? t : "";
+    if (!type.equals("movie") && !type.equals("episode")) {
+      throw ErrorCode.INVALID_REQUEST.exception("type must be \"movie\" or \"episode\"", "type");
+    }
+    Integer season = number(body, "season");
+    Integer episode = number(body, "episode");
+    if (type.equals("episode") && episode == null) {
+      throw ErrorCode.INVALID_REQUEST.exception("an episode needs its episode number", "episode");
+    }
+    return claimOne(body, "PENDING", "FAILED", "CONFLICT", "COMPLETED")
+        .compose(file -> processor.processMatch(file, ((Number) tmdbId).longValue(), type, season, episode)
+            .compose(outcome -> queue.record(file, outcome).map(v -> outcome)));
+  }
+
+  private Future<JsonObject> claimOne(JsonObject body, String... from) {
+    if (queue == null) {
+      return Future.failedFuture(ErrorCode.CONFLICT.exception("media files are not processed: " + whyNotProcessing()));
+    }
+    return Bus.request(vertx, Addresses.STORE_MEDIA_CLAIM_ONE, new JsonObject().put("id", body.getLong("id"))
+        .put("from", new JsonArray(java.util.List.of(from))), STORE_TIMEOUT_MS).map(claimed -> claimed.getJsonObject("file"));
+  }
+
+  private static Integer number(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer n) || n < 0) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a non-negative integer", field);
+    }
+    return n;
+  }
+
+  private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
+    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
+  }
+
+  private static void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
+    try {
+      operation.apply(message.body() == null ? new JsonObject() : message.body())
+          .onSuccess(message::reply)
+          .onFailure(e -> ErrorCode.replyFailure(message, e));
+    } catch (ReplyException e) {
+      ErrorCode.replyFailure(message, e);
+    }
+  }
+}
