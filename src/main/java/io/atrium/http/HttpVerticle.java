@@ -47,7 +47,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/search/hybrid").handler(json).handler(ctx -> forward(ctx, Addresses.SEARCH_HYBRID, Requests.jsonBody(ctx), 200));
     router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
     router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
-    ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L), deploymentID());
+    ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L));
     chat.mount(router, json);
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
         List.of(new EventSocket.Filter("resource_id", true)));
