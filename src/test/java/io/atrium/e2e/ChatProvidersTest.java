@@ -77,6 +77,7 @@ class ChatProvidersTest {
     fake.script.clear();
     fake.down.set(false);
     fake.hang.set(false);
+    fake.streamDelayMs = 0;
   }
 
   @Test
@@ -209,6 +210,64 @@ class ChatProvidersTest {
       text.append(new JsonObject(matcher.group(1)).getJsonObject("delta").getString("text"));
     }
     return text.toString();
+  }
+
+  @Test
+  void aProviderErrorAfterTheStreamStartedEndsItWithAnErrorEvent() {
+    // Anthropic documents that an error event can follow a 200 (errors-documented.json, _sse_error_event)
+    fake.script.add(new FakeLlmServer.Scripted(200, Map.of("content-type", "text/event-stream"), """
+        event: message_start
+        data: {"type":"message_start","message":{"usage":{"input_tokens":12,"output_tokens":1}}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+
+        event: error
+        data: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+
+        """));
+    SseEvents sse = SseEvents.post(atrium.vertx, atrium.port, "/chat/completions", ask("anthropic", "claude").put("stream", true));
+    assertThat(sse.status()).isEqualTo(200);
+    assertThat(sse.text()).isEqualTo("Hel");
+    List<JsonObject> errors = sse.of("error");
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0).getJsonObject("error").getString("code")).isEqualTo("unavailable");
+    assertThat(errors.get(0).getJsonObject("error").getString("message")).contains("Overloaded");
+    assertThat(sse.of("done")).isEmpty();
+
+    // an OpenAI stream cut before its [DONE] is not passed off as a whole answer
+    fake.script.add(new FakeLlmServer.Scripted(200, Map.of("content-type", "text/event-stream"),
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"The\"}}]}\n\n"));
+    SseEvents cut = SseEvents.post(atrium.vertx, atrium.port, "/chat/completions", ask("openai", "gpt-4o").put("stream", true));
+    assertThat(cut.text()).isEqualTo("The");
+    assertThat(cut.of("error").get(0).getJsonObject("error").getString("code")).isEqualTo("bad_gateway");
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsTheProviderCall() throws Exception {
+    fake.streamDelayMs = 300;
+    try {
+      String requestId = "cancel-" + System.nanoTime();
+      io.vertx.core.http.HttpClient client = atrium.vertx.createHttpClient();
+      CompletableFuture<Void> firstDelta = new CompletableFuture<>();
+      io.vertx.core.http.HttpClientRequest request = client.request(new io.vertx.core.http.RequestOptions()
+          .setMethod(io.vertx.core.http.HttpMethod.POST).setPort(atrium.port).setHost("127.0.0.1")
+          .setURI("/chat/completions").putHeader("content-type", "application/json")).await();
+      request.send(ask("openai", "gpt-4o-mini").put("stream", true).put("request_id", requestId).toBuffer())
+          .onSuccess(response -> response.handler(chunk -> {
+            if (chunk.toString().contains("event: delta")) {
+              firstDelta.complete(null);
+            }
+          }));
+      firstDelta.get(10, TimeUnit.SECONDS);
+      request.connection().close().await();
+      client.close().await();
+      JsonObject log = retrievalLog(requestId);
+      assertThat(log.getString("outcome")).isEqualTo("cancelled");
+      assertThat(log.getLong("latency_ms")).isLessThan(3000); // the recorded stream would take ~3.6 s to the end
+    } finally {
+      fake.streamDelayMs = 0;
+    }
   }
 
   @Test
@@ -442,6 +501,23 @@ class ChatProvidersTest {
         AtriumHarness.sleep(100);
       }
     }
+  }
+
+  private JsonObject retrievalLog(String requestId) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("atrium.db"));
+        var select = connection.prepareStatement("SELECT outcome, latency_ms FROM retrieval_logs WHERE request_id = ?")) {
+      select.setString(1, requestId);
+      while (System.nanoTime() < deadline) {
+        try (var row = select.executeQuery()) {
+          if (row.next()) {
+            return new JsonObject().put("outcome", row.getString(1)).put("latency_ms", row.getLong(2));
+          }
+        }
+        AtriumHarness.sleep(100);
+      }
+    }
+    throw new AssertionError("no retrieval_logs row for request " + requestId);
   }
 
   private FakeLlmServer.Received only(String prefix) {
