@@ -48,7 +48,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
     router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
     ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L));
-    chat.mount(router, json);
+    // a conversation with its history and pasted text outgrows the 100 KB of other JSON bodies
+    chat.mount(router, BodyHandler.create(false).setBodyLimit(conf.getLong("chat_body_limit_kb", 2048L) * 1024));
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
         List.of(new EventSocket.Filter("resource_id", true)));
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,

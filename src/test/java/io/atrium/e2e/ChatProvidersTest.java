@@ -121,6 +121,15 @@ class ChatProvidersTest {
   }
 
   @Test
+  void aLongConversationFitsTheChatBodyLimit() {
+    String pasted = "lorem ipsum ".repeat(40_000); // ~480 KB, past the 100 KB of other JSON bodies
+    HttpResponse<Buffer> response = atrium.post("/chat/completions", ask("openai", "gpt-4o")
+        .put("messages", new JsonArray().add(message("user", pasted))));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(only("/openai/").body().getJsonArray("messages").getJsonObject(0).getString("content")).isEqualTo(pasted);
+  }
+
+  @Test
   void anthropicGetsTheMessagesApiWithATopLevelSystemPrompt() {
     JsonObject request = ask("anthropic", "claude-3-opus-latest").put("messages", new JsonArray()
         .add(message("system", "You are a helpful assistant."))
@@ -441,6 +450,9 @@ class ChatProvidersTest {
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("temperature", 5)), 400, "invalid_request", "temperature");
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("api_key", 12345)), 400, "invalid_request", "api_key");
     assertError(atrium.postRaw("/chat/completions", "application/json", "{\"provider\":"), 400, "invalid_request", null);
+    String huge = "x".repeat(3 * 1024 * 1024);
+    assertError(atrium.post("/chat/completions", ask("openai", "m").put("messages", new JsonArray().add(message("user", huge)))),
+        413, "too_large", null);
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("session_id", 999)), 404, "not_found", "session_id");
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("session_id", 999).put("stream", true)),
         404, "not_found", "session_id");
