@@ -63,7 +63,8 @@ public final class Addresses {
   public static final String CHAT_HISTORY = "atrium.chat.history";
   /**
    * Prefix of the point-to-point address each HTTP verticle instance listens on for the deltas of the streams it
-   * serves ({@code atrium.http.chat-stream.<deployment id>}); the chat verticle sends to the address a request names.
+   * serves ({@code atrium.http.chat-stream.<random id>}: instances of one deployment share its deployment id); the
+   * chat verticle sends to the address a request names in {@code stream_to}.
    */
   public static final String HTTP_CHAT_STREAM_PREFIX = "atrium.http.chat-stream.";
 

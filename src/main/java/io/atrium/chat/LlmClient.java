@@ -130,7 +130,13 @@ public final class LlmClient {
         stream.abort(failure);
       }
     });
-    response.handler(parser::feed);
+    response.handler(chunk -> {
+      try {
+        parser.feed(chunk);
+      } catch (IllegalStateException tooLarge) {
+        stream.abort(WireFormat.malformed(endpoint.provider(), tooLarge.getMessage()));
+      }
+    });
     response.exceptionHandler(e -> stream.fail(LlmCall.fromException(endpoint, e, settings.timeoutMs())));
     response.endHandler(v -> {
       parser.end();

@@ -9,9 +9,13 @@ import java.util.function.BiConsumer;
  * Incremental server-sent-events parser (the WHATWG rules providers follow): lines end with LF, CRLF or CR — also
  * when a CRLF is split between two network chunks, as Gemini's CRLF-separated events can be; {@code data:} lines
  * join with LF; a blank line dispatches {@code (event, data)}; comments ({@code :}) and {@code id}/{@code retry} are
- * ignored. Lines are split on bytes, so a multi-byte character cut between chunks is decoded whole.
+ * ignored. Lines are split on bytes, so a multi-byte character cut between chunks is decoded whole. An event larger
+ * than {@link #MAX_EVENT_BYTES} is refused with an {@link IllegalStateException}, so a broken or hostile endpoint
+ * cannot fill the heap.
  */
 public final class SseParser {
+  public static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
+
   private final BiConsumer<String, String> onEvent;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final StringBuilder data = new StringBuilder();
@@ -35,6 +39,9 @@ public final class SseParser {
         endLine();
       } else {
         line.write(b);
+        if (line.size() + data.length() > MAX_EVENT_BYTES) {
+          throw new IllegalStateException("an event is larger than " + MAX_EVENT_BYTES + " bytes");
+        }
       }
     }
   }

@@ -30,10 +30,11 @@ final class ChatRoutes {
   private final String streamAddress;
   private final Map<String, SseStream> streams = new HashMap<>();
 
-  ChatRoutes(Vertx vertx, long timeoutMs, String deploymentId) {
+  ChatRoutes(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
-    this.streamAddress = Addresses.HTTP_CHAT_STREAM_PREFIX + deploymentId;
+    // one address per instance (instances of one deployment share its id)
+    this.streamAddress = Addresses.HTTP_CHAT_STREAM_PREFIX + UUID.randomUUID();
   }
 
   Future<Void> start() {

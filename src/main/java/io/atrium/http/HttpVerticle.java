@@ -50,8 +50,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/search/hybrid").handler(json).handler(ctx -> forward(ctx, Addresses.SEARCH_HYBRID, Requests.jsonBody(ctx), 200));
     router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
     router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
-    ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L), deploymentID());
-    chat.mount(router, json);
+    ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L));
+    // a conversation with its history and pasted text outgrows the 100 KB of other JSON bodies
+    chat.mount(router, BodyHandler.create(false).setBodyLimit(conf.getLong("chat_body_limit_kb", 2048L) * 1024));
     new AgentRoutes(vertx, conf.getLong("agent_timeout_ms", 600_000L)).mount(router, json);
     new MediaRoutes(vertx, conf.getLong("media_timeout_ms", 600_000L)).mount(router, json);
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,

@@ -32,6 +32,18 @@ class SseParserTest {
   }
 
   @Test
+  void anEndlessEventIsRefused() {
+    Buffer megabyte = Buffer.buffer("x".repeat(1024 * 1024));
+    parser.feed(Buffer.buffer("data: "));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      for (int i = 0; i < 5; i++) {
+        parser.feed(megabyte);
+      }
+    }).isInstanceOf(IllegalStateException.class);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
   void aMultiByteCharacterCutBetweenChunksIsDecodedWhole() {
     byte[] bytes = "data: 黑体字\n\n".getBytes(StandardCharsets.UTF_8);
     parser.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, 0, 8)));

@@ -77,6 +77,7 @@ class ChatProvidersTest {
     fake.script.clear();
     fake.down.set(false);
     fake.hang.set(false);
+    fake.streamDelayMs = 0;
   }
 
   @Test
@@ -117,6 +118,15 @@ class ChatProvidersTest {
     HttpResponse<Buffer> noKey = atrium.post("/chat/completions", ask("openai", "gpt-4o").put("api_key", null));
     assertError(noKey, 400, "invalid_request", "api_key");
     assertThat(fake.receivedUnder("/openai/")).isEmpty();
+  }
+
+  @Test
+  void aLongConversationFitsTheChatBodyLimit() {
+    String pasted = "lorem ipsum ".repeat(40_000); // ~480 KB, past the 100 KB of other JSON bodies
+    HttpResponse<Buffer> response = atrium.post("/chat/completions", ask("openai", "gpt-4o")
+        .put("messages", new JsonArray().add(message("user", pasted))));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(only("/openai/").body().getJsonArray("messages").getJsonObject(0).getString("content")).isEqualTo(pasted);
   }
 
   @Test
@@ -209,6 +219,64 @@ class ChatProvidersTest {
       text.append(new JsonObject(matcher.group(1)).getJsonObject("delta").getString("text"));
     }
     return text.toString();
+  }
+
+  @Test
+  void aProviderErrorAfterTheStreamStartedEndsItWithAnErrorEvent() {
+    // Anthropic documents that an error event can follow a 200 (errors-documented.json, _sse_error_event)
+    fake.script.add(new FakeLlmServer.Scripted(200, Map.of("content-type", "text/event-stream"), """
+        event: message_start
+        data: {"type":"message_start","message":{"usage":{"input_tokens":12,"output_tokens":1}}}
+
+        event: content_block_delta
+        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+
+        event: error
+        data: {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+
+        """));
+    SseEvents sse = SseEvents.post(atrium.vertx, atrium.port, "/chat/completions", ask("anthropic", "claude").put("stream", true));
+    assertThat(sse.status()).isEqualTo(200);
+    assertThat(sse.text()).isEqualTo("Hel");
+    List<JsonObject> errors = sse.of("error");
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0).getJsonObject("error").getString("code")).isEqualTo("unavailable");
+    assertThat(errors.get(0).getJsonObject("error").getString("message")).contains("Overloaded");
+    assertThat(sse.of("done")).isEmpty();
+
+    // an OpenAI stream cut before its [DONE] is not passed off as a whole answer
+    fake.script.add(new FakeLlmServer.Scripted(200, Map.of("content-type", "text/event-stream"),
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"The\"}}]}\n\n"));
+    SseEvents cut = SseEvents.post(atrium.vertx, atrium.port, "/chat/completions", ask("openai", "gpt-4o").put("stream", true));
+    assertThat(cut.text()).isEqualTo("The");
+    assertThat(cut.of("error").get(0).getJsonObject("error").getString("code")).isEqualTo("bad_gateway");
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsTheProviderCall() throws Exception {
+    fake.streamDelayMs = 300;
+    try {
+      String requestId = "cancel-" + System.nanoTime();
+      io.vertx.core.http.HttpClient client = atrium.vertx.createHttpClient();
+      CompletableFuture<Void> firstDelta = new CompletableFuture<>();
+      io.vertx.core.http.HttpClientRequest request = client.request(new io.vertx.core.http.RequestOptions()
+          .setMethod(io.vertx.core.http.HttpMethod.POST).setPort(atrium.port).setHost("127.0.0.1")
+          .setURI("/chat/completions").putHeader("content-type", "application/json")).await();
+      request.send(ask("openai", "gpt-4o-mini").put("stream", true).put("request_id", requestId).toBuffer())
+          .onSuccess(response -> response.handler(chunk -> {
+            if (chunk.toString().contains("event: delta")) {
+              firstDelta.complete(null);
+            }
+          }));
+      firstDelta.get(10, TimeUnit.SECONDS);
+      request.connection().close().await();
+      client.close().await();
+      JsonObject log = retrievalLog(requestId);
+      assertThat(log.getString("outcome")).isEqualTo("cancelled");
+      assertThat(log.getLong("latency_ms")).isLessThan(3000); // the recorded stream would take ~3.6 s to the end
+    } finally {
+      fake.streamDelayMs = 0;
+    }
   }
 
   @Test
@@ -382,6 +450,9 @@ class ChatProvidersTest {
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("temperature", 5)), 400, "invalid_request", "temperature");
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("api_key", 12345)), 400, "invalid_request", "api_key");
     assertError(atrium.postRaw("/chat/completions", "application/json", "{\"provider\":"), 400, "invalid_request", null);
+    String huge = "x".repeat(3 * 1024 * 1024);
+    assertError(atrium.post("/chat/completions", ask("openai", "m").put("messages", new JsonArray().add(message("user", huge)))),
+        413, "too_large", null);
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("session_id", 999)), 404, "not_found", "session_id");
     assertError(atrium.post("/chat/completions", ask("openai", "m").put("session_id", 999).put("stream", true)),
         404, "not_found", "session_id");
@@ -442,6 +513,23 @@ class ChatProvidersTest {
         AtriumHarness.sleep(100);
       }
     }
+  }
+
+  private JsonObject retrievalLog(String requestId) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("atrium.db"));
+        var select = connection.prepareStatement("SELECT outcome, latency_ms FROM retrieval_logs WHERE request_id = ?")) {
+      select.setString(1, requestId);
+      while (System.nanoTime() < deadline) {
+        try (var row = select.executeQuery()) {
+          if (row.next()) {
+            return new JsonObject().put("outcome", row.getString(1)).put("latency_ms", row.getLong(2));
+          }
+        }
+        AtriumHarness.sleep(100);
+      }
+    }
+    throw new AssertionError("no retrieval_logs row for request " + requestId);
   }
 
   private FakeLlmServer.Received only(String prefix) {

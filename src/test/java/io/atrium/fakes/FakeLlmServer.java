@@ -80,8 +80,9 @@ public final class FakeLlmServer {
     }
     Scripted scripted = script.poll();
     if (scripted != null) {
+      response.putHeader("content-type", "application/json");
       scripted.headers().forEach(response::putHeader);
-      response.setStatusCode(scripted.status()).putHeader("content-type", "application/json").end(scripted.body());
+      response.setStatusCode(scripted.status()).end(scripted.body());
       return;
     }
     String path = request.path();

@@ -28,8 +28,15 @@ public final class LlmFixtures {
   public record Recorded(int status, String body) {
   }
 
-  @SuppressWarnings("unchecked")
+  private static final Map<String, Recorded> CASSETTES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Parsed once per JVM: the fake answers from memory, so its own cost stays small in benchmarks. */
   public static Recorded cassette(String relative, int index) {
+    return CASSETTES.computeIfAbsent(relative + "#" + index, key -> readCassette(relative, index));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Recorded readCassette(String relative, int index) {
     Map<String, Object> tree = yaml(ROOT.resolve("pydantic-ai-vcr-cassettes").resolve(relative));
     Map<String, Object> response = (Map<String, Object>) ((Map<String, Object>)
         ((List<Object>) tree.get("interactions")).get(index)).get("response");
@@ -42,8 +49,10 @@ public final class LlmFixtures {
 
   /** A Firebase Gemini mock response ({@code googleai/…} or {@code vertexai/…}). */
   public static String gemini(String relative) {
-    return read(ROOT.resolve("gemini-firebase-vertexai-sdk-test-data/mock-responses").resolve(relative));
+    return TEXTS.computeIfAbsent(relative, key -> read(ROOT.resolve("gemini-firebase-vertexai-sdk-test-data/mock-responses").resolve(relative)));
   }
+
+  private static final Map<String, String> TEXTS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A documented error body of errors-documented.json: provider → status. */
   public static JsonObject documentedError(String provider, String status) {

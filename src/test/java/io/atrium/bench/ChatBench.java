@@ -1,0 +1,165 @@
+package io.atrium.bench;
+
+import io.atrium.e2e.AtriumHarness;
+import io.atrium.fakes.FakeLlmServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Overhead of atrium's chat path against calling the (fake) provider directly, in one run on one machine: rounds of
+ * {@code concurrency} simultaneous streamed completions, alternating direct and through atrium
+ * ({@code POST /chat/completions} with {@code "stream": true}: HTTP → bus → chat → provider → bus → SSE, plus the
+ * retrieval log write), then the same for whole answers. The fake replays the recorded OpenAI stream with
+ * {@code delayMs} between events, like a model producing tokens. Reports p50/p99 of the time to the first token and
+ * of the whole answer, and atrium minus direct.
+ * Usage: ChatBench [concurrency=100] [rounds=10] [delayMs=10]
+ */
+public final class ChatBench {
+  private static final String FIRST_TOKEN = "\"The\"";
+  private static io.vertx.core.Context CLIENT_CONTEXT;
+
+  public static void main(String[] args) throws Exception {
+    int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
+    Vertx vertx = Vertx.vertx();
+    FakeLlmServer fake = new FakeLlmServer(vertx);
+    fake.start();
+    fake.streamDelayMs = delayMs;
+    Path data = Files.createTempDirectory("atrium-chat-bench");
+    AtriumHarness atrium = new AtriumHarness(vertx, data).start(Map.of("ATRIUM_CHAT_OPENAI_BASE_URL", fake.url("/openai/v1")));
+    CLIENT_CONTEXT = vertx.getOrCreateContext();
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
+    System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path, %d ms between streamed events, "
+        + "%d cores, load average %s%n", concurrency, rounds, delayMs, Runtime.getRuntime().availableProcessors(),
+        Files.readString(Path.of("/proc/loadavg")).trim());
+
+    JsonObject providerBody = new JsonObject().put("model", "gpt-4o-mini")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "What is the capital of the UK?")));
+    JsonObject atriumBody = providerBody.copy().put("provider", "openai").put("api_key", FakeLlmServer.KEY);
+    Target direct = new Target(fake.port(), "/openai/v1/chat/completions", FakeLlmServer.KEY);
+    Target viaAtrium = new Target(atrium.port, "/chat/completions", null);
+
+    for (boolean stream : new boolean[] {true, false}) {
+      // warm-up: JIT, connection pools
+      for (int i = 0; i < 3; i++) {
+        round(client, direct, providerBody.copy().put("stream", stream), concurrency);
+        round(client, viaAtrium, atriumBody.copy().put("stream", stream), concurrency);
+      }
+      Samples directSamples = new Samples();
+      Samples atriumSamples = new Samples();
+      for (int r = 0; r < rounds; r++) {
+        directSamples.addAll(round(client, direct, providerBody.copy().put("stream", stream), concurrency));
+        atriumSamples.addAll(round(client, viaAtrium, atriumBody.copy().put("stream", stream), concurrency));
+      }
+      String kind = stream ? "streamed" : "whole";
+      directSamples.print(kind + " direct to provider", stream);
+      atriumSamples.print(kind + " through atrium   ", stream);
+      System.out.printf("%s added by atrium: whole answer p50 %+.2f ms, p99 %+.2f ms", kind,
+          atriumSamples.total(50) - directSamples.total(50), atriumSamples.total(99) - directSamples.total(99));
+      if (stream) {
+        System.out.printf("; first token p50 %+.2f ms, p99 %+.2f ms (goal < 5 ms at p99)",
+            atriumSamples.first(50) - directSamples.first(50), atriumSamples.first(99) - directSamples.first(99));
+      }
+      System.out.println();
+    }
+    System.exit(0);
+  }
+
+  private record Target(int port, String path, String bearer) {
+  }
+
+  /** One request's times in ms: to the first token (streams), to the end. */
+  private record Sample(double firstMs, double totalMs) {
+  }
+
+  private static final class Samples {
+    final List<Double> first = new ArrayList<>();
+    final List<Double> total = new ArrayList<>();
+
+    void addAll(List<Sample> samples) {
+      samples.forEach(s -> {
+        first.add(s.firstMs());
+        total.add(s.totalMs());
+      });
+    }
+
+    double first(int p) {
+      return percentile(first, p);
+    }
+
+    double total(int p) {
+      return percentile(total, p);
+    }
+
+    void print(String label, boolean stream) {
+      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s%n", label, total.size(), total(50), total(99),
+          stream ? String.format("; first token p50 %.2f ms p99 %.2f ms", first(50), first(99)) : "");
+    }
+  }
+
+  private static List<Sample> round(HttpClient client, Target target, JsonObject body, int concurrency) {
+    List<Future<Sample>> all = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      // sent from an event-loop context, so the response handlers are set before any of the body can arrive
+      Promise<Sample> sample = Promise.promise();
+      CLIENT_CONTEXT.runOnContext(v -> one(client, target, body).onComplete(sample));
+      all.add(sample.future());
+    }
+    Future.all(all).await();
+    return all.stream().map(Future::result).toList();
+  }
+
+  private static Future<Sample> one(HttpClient client, Target target, JsonObject body) {
+    long start = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(target.port())
+        .setURI(target.path()).putHeader("content-type", "application/json").setIdleTimeout(60_000);
+    if (target.bearer() != null) {
+      options.putHeader("authorization", "Bearer " + target.bearer());
+    }
+    return client.request(options).compose(request -> request.send(body.toBuffer())).compose(response -> {
+      if (response.statusCode() != 200) {
+        return response.body().compose(error -> Future.failedFuture(target.path() + " answered "
+            + response.statusCode() + ": " + error));
+      }
+      Promise<Sample> done = Promise.promise();
+      long[] first = {0};
+      Buffer seen = Buffer.buffer();
+      response.handler(chunk -> {
+        if (first[0] == 0) {
+          seen.appendBuffer(chunk);
+          if (seen.toString().contains(FIRST_TOKEN)) {
+            first[0] = System.nanoTime();
+          }
+        }
+      });
+      response.endHandler(v -> {
+        long end = System.nanoTime();
+        done.complete(new Sample(((first[0] == 0 ? end : first[0]) - start) / 1e6, (end - start) / 1e6));
+      });
+      response.exceptionHandler(done::tryFail);
+      return done.future();
+    });
+  }
+
+  static double percentile(List<Double> values, int p) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+}
