@@ -255,6 +255,61 @@ class MediaOrganiserTest {
     assertThat(claims.values()).allMatch(n -> n == 1);
   }
 
+  @Test
+  void theLlmRecognisesFirstItsAnswersAreCachedAndTheRulesAnswerWhenItFails(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    io.atrium.fakes.FakeLlmServer llm = new io.atrium.fakes.FakeLlmServer(vertx);
+    llm.start();
+    try {
+      video("[Fansub] Breaking Bad - 02 [1080p].mkv");
+      JsonObject recorded = new JsonObject(io.atrium.fakes.LlmFixtures
+          .cassette("openai/test_openai_model_without_system_prompt.yaml", 0).body());
+      recorded.getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+          .put("content", "{\"type\": \"episode\", \"title\": \"Breaking Bad\", \"year\": null, \"season\": 1, \"episode\": 2}");
+      llm.script.add(new io.atrium.fakes.FakeLlmServer.Scripted(200, Map.of(), recorded.encode()));
+      AtriumHarness atrium = start(vertx, dataDir, Map.of(
+          "ATRIUM_MEDIA_LLM_PROVIDER", "openai", "ATRIUM_MEDIA_LLM_MODEL", "gpt-4o-mini",
+          "ATRIUM_MEDIA_LLM_API_KEY", io.atrium.fakes.FakeLlmServer.KEY,
+          "ATRIUM_MEDIA_LLM_BASE_URL", llm.url("/openai/v1")));
+      JsonObject file = awaitSettled(atrium, 1).get("[Fansub] Breaking Bad - 02 [1080p].mkv");
+      assertThat(file.getString("status")).as(file.encode()).isEqualTo("COMPLETED");
+      assertThat(file.getString("recognized_by")).isEqualTo("llm");
+      assertThat(library.resolve("Shows/Breaking Bad (2008)/Season 01/Breaking Bad S01E02.mkv")).exists();
+      assertThat(llm.received).hasSize(1);
+      assertThat(llm.received.getFirst().body().getJsonObject("response_format").getString("type")).isEqualTo("json_object");
+
+      JsonObject again = atrium.post("/api/v1/media/recognize", new JsonObject().put("name", "[Fansub] Breaking Bad - 02 [1080p].mkv"))
+          .bodyAsJsonObject();
+      assertThat(again.getString("source")).isEqualTo("llm");
+      assertThat(llm.received).as("the same name is answered from the cache").hasSize(1);
+
+      llm.down.set(true);
+      JsonObject fallback = atrium.post("/api/v1/media/recognize", new JsonObject().put("name", "The.Matrix.1999.mkv"))
+          .bodyAsJsonObject();
+      assertThat(fallback.getString("source")).isEqualTo("rules");
+      assertThat(fallback.getString("title")).isEqualTo("The Matrix");
+    } finally {
+      llm.stop();
+    }
+  }
+
+  @Test
+  void aClaimLeftByADeadProcessorIsReleasedAfterItsTimeout(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    AtriumHarness atrium = new AtriumHarness(vertx, dataDir.resolve("data")).start();
+    vertx.eventBus().request("atrium.store.media.upsert", new JsonObject().put("files", new JsonArray().add(new JsonObject()
+        .put("device", 1).put("inode", 7).put("path", "/x/a.mkv").put("relative_path", "a.mkv").put("size", 1)))).await();
+    JsonObject first = (JsonObject) vertx.eventBus().request("atrium.store.media.claim", new JsonObject().put("claim_timeout_s", 600)).await().body();
+    assertThat(first.getJsonObject("file").getString("status")).isEqualTo("PROCESSING");
+    JsonObject none = (JsonObject) vertx.eventBus().request("atrium.store.media.claim", new JsonObject().put("claim_timeout_s", 600)).await().body();
+    assertThat(none.containsKey("file")).as("a live claim is respected").isFalse();
+    try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + atrium.dataDir.resolve("atrium.db"));
+         var sql = db.createStatement()) {
+      sql.execute("UPDATE media_files SET claimed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-20 minutes')");
+    }
+    JsonObject again = (JsonObject) vertx.eventBus().request("atrium.store.media.claim", new JsonObject().put("claim_timeout_s", 600)).await().body();
+    assertThat(again.getJsonObject("file").getLong("id")).isEqualTo(first.getJsonObject("file").getLong("id"));
+    assertThat(again.getJsonObject("file").getInteger("attempts")).isEqualTo(2);
+  }
+
   private AtriumHarness start(Vertx vertx, Path dataDir, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(Map.of(
         "ATRIUM_MEDIA_SOURCE_DIRS", downloads.toString(),
