@@ -6,7 +6,10 @@ import io.atrium.sqlite.SqliteDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Resource and suggestion reads (status, notify checks, the start-up queue, agent suggestions) on the event loop over the read pool, apart from the
@@ -23,36 +26,32 @@ public final class StoreReadVerticle extends VerticleBase {
     readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 2));
     reader = new ResourceReader(readers.pool());
     media = new MediaReader(readers.pool());
-    return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_RESOURCE_GET, message -> {
-          Long id = message.body() == null ? null : message.body().getLong("id");
-          if (id == null) {
-            ErrorCode.INVALID_REQUEST.fail(message, "id is required", "id");
-            return;
-          }
-          reader.get(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
-        }).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_RESOURCE_PENDING,
-            message -> reader.pending().onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e))).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_SUGGESTION_GET, message -> {
-          Long id = message.body() == null ? null : message.body().getLong("id");
-          if (id == null) {
-            ErrorCode.INVALID_REQUEST.fail(message, "id is required", "id");
-            return;
-          }
-          reader.suggestion(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
-        }).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_MEDIA_LIST, message -> media.list(
-            message.body() == null ? new JsonObject() : message.body())
-            .onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e))).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.STORE_MEDIA_GET, message -> {
-          Long id = message.body() == null ? null : message.body().getLong("id");
-          if (id == null) {
-            ErrorCode.INVALID_REQUEST.fail(message, "id is required", "id");
-            return;
-          }
-          media.get(id).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
-        }).completion());
+    return Future.all(List.of(
+        handle(Addresses.STORE_RESOURCE_GET, body -> reader.get(id(body))),
+        handle(Addresses.STORE_RESOURCE_PENDING, body -> reader.pending()),
+        handle(Addresses.STORE_SUGGESTION_GET, body -> reader.suggestion(id(body))),
+        handle(Addresses.STORE_MEDIA_LIST, media::list),
+        handle(Addresses.STORE_MEDIA_GET, body -> media.get(id(body)))));
+  }
+
+  private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> read) {
+    return vertx.eventBus().<JsonObject>consumer(address, message -> {
+      try {
+        read.apply(message.body() == null ? new JsonObject() : message.body())
+            .onSuccess(message::reply)
+            .onFailure(e -> ErrorCode.replyFailure(message, e));
+      } catch (ReplyException e) {
+        ErrorCode.replyFailure(message, e);
+      }
+    }).completion();
+  }
+
+  private static long id(JsonObject body) {
+    Long id = body.getLong("id");
+    if (id == null) {
+      throw ErrorCode.INVALID_REQUEST.exception("id is required", "id");
+    }
+    return id;
   }
 
   @Override
