@@ -77,8 +77,9 @@ class AgentSuggestionsTest {
   }
 
   @AfterEach
-  void noEventLoopWasBlocked() {
+  void noEventLoopWasBlockedAndNoKeyWasLogged() {
     assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
+    assertThat(LogCapture.linesContaining(FakeLlmServer.KEY)).isEmpty();
   }
 
   @Test
@@ -135,9 +136,11 @@ class AgentSuggestionsTest {
   void hopelessOutputEndsTheSuggestionInErrorWithNothingStored() {
     answer("{\"suggested_subtasks\": [{\"title\": \"Design\", \"priority\": \"Urgent\"}]}");
     answer("{\"suggested_subtasks\": [{\"title\": \"\", \"priority\": \"High\"}]}");
-    HttpResponse<Buffer> response = atrium.post("/agent/decompose", new JsonObject().put("title", "Ship the app"));
+    HttpResponse<Buffer> response = atrium.post("/agent/decompose", new JsonObject().put("title", "Ship the app")
+        .put("api_key", FakeLlmServer.KEY));
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(502);
+    assertThat(response.bodyAsString()).doesNotContain(FakeLlmServer.KEY);
     assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("message"))
         .contains("not usable after 2 attempt(s)").contains("title");
     List<JsonObject> rows = suggestionsInError();
