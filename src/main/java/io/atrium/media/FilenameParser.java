@@ -120,9 +120,10 @@ public final class FilenameParser {
     Integer season = file.season();
     Integer episode = file.episode();
     boolean dated = file.dated();
-    Folder immediate = folders.isEmpty() ? null : folders.get(0);
-    Folder show = folders.stream().filter(f -> !f.skipped() && f.title() != null).findFirst().orElse(null);
-    Folder release = immediate != null && !immediate.skipped() && immediate.title() != null ? immediate : null;
+    Folder show = folders.stream().filter(f -> !f.skipped() && !obfuscated(f.name()) && f.title() != null).findFirst()
+        .orElse(null);
+    Folder release = folders.stream().filter(f -> !f.skipped() && !obfuscated(f.name())).findFirst()
+        .filter(f -> f.title() != null).orElse(null);
 
     if (release != null && release.releaseLike() && (title == null || obfuscated(stem))) {
       title = release.title();
@@ -137,7 +138,7 @@ public final class FilenameParser {
       episode = episode != null ? episode : release.parsed().episode();
     } else if ((title == null || file.titleAfterMarker()) && show != null) {
       title = show.title();
-    } else if (show != null && (show.plexTitle() != null || show == release)) {
+    } else if (show != null && (show.plexTitle() != null || show == folders.get(0))) {
       title = spelling(title, show.title(), show.plexTitle() != null);
     }
     for (Folder folder : folders) {
@@ -147,9 +148,6 @@ public final class FilenameParser {
       if (year == null && title != null && similar(title, folder.title())) {
         year = folder.plexYear() != null ? folder.plexYear() : folder.parsed().year();
       }
-    }
-    if (season != null && season >= 1900 && season <= 2099 && year == null) {
-      year = season;
     }
     boolean episodic = season != null || episode != null || dated
         || folders.stream().anyMatch(f -> f.season() != null) || !moviesFirst(folders);
@@ -210,7 +208,7 @@ public final class FilenameParser {
     boolean longToken = stem.split("[^\\p{L}\\p{N}]").length > 0
         && java.util.Arrays.stream(stem.split("[^\\p{L}\\p{N}]")).anyMatch(t -> t.length() >= 16 && mixedCase
         && t.chars().anyMatch(Character::isDigit));
-    return HEX.matcher(stem).find() || longToken || !alnum.isEmpty() && digits * 10 >= alnum.length() * 4;
+    return HEX.matcher(stem).find() || longToken || !alnum.isEmpty() && digits * 100 >= alnum.length() * 55L;
   }
 
   /** Scene abbreviations of a release folder's name ("dmd-aw.avi" in "Alice in Wonderland DVDRip.XviD-DiAMOND"). */

@@ -23,7 +23,14 @@ final class NameParser {
     }
   }
 
-  private enum Kind { EPISODE, DATE, YEAR, NUMBER, DASH, STOP }
+  /** Markers of the first four kinds consume their text; the others only end a title. */
+  private enum Kind {
+    EPISODE, DATE, YEAR, NUMBER, RANGE, FILM, DASH, STOP;
+
+    boolean consumes() {
+      return ordinal() <= NUMBER.ordinal();
+    }
+  }
 
   private record Marker(int start, int end, Kind kind) {
   }
@@ -54,11 +61,14 @@ final class NameParser {
   private static final Pattern CJK_EPISODE = Pattern.compile("第\\s*(\\d{1,4}|[一二三四五六七八九十百]+)\\s*[集话話回]");
   private static final Pattern N_OF_M = Pattern.compile(B + "(\\d{1,3})[ ._]?of[ ._]?\\d{1,3}(?!\\d)", CI);
   private static final Pattern DASH_NUMBER = Pattern.compile("(?<=[ ._])-[ ._-]*(\\d{1,4})(?:v\\d{1,2})?"
-      + "(?:-\\d{1,4})?(?=$|[ ._\\[(~])");
+      + "(-\\d{1,4})?(?=$|[ ._\\[(~])");
   private static final Pattern LEADING_NUMBER = Pattern.compile("^(\\d{2,4})(?:-\\d{2,4})?(?:\\.[ _]+|[ ._]*-+[ ._]*)"
       + "(?=\\p{L})");
   private static final Pattern LEADING_NUMBER_SPACE = Pattern.compile("^(\\d{2,4})(?:v\\d)?[ _]+(?=\\p{L})");
-  private static final Pattern EXTRA = Pattern.compile("(?<=[ ._-])x(\\d{1,3})(?=[ ._-])", CI);
+  private static final Pattern EXTRA = Pattern.compile("(?<=[ ._-])x(\\d{1,2})(?=[ ._-]|$)", CI);
+  private static final Pattern FILM = Pattern.compile("(?<=[ ._-])f\\d{1,3}(?=[ ._-])", CI);
+  private static final Pattern RANGE = Pattern.compile("(?<=[ ._])\\d{2,4}-\\d{2,4}(?=[ ._]|$)");
+  private static final Pattern SHORT_DATE = Pattern.compile("(?<!\\d)\\d\\d([.-])\\d\\d\\1\\d\\d(?!\\d|[.-]\\d)");
   private static final Pattern PART = Pattern.compile(B + "part[ ._]?(?:\\d{1,2}|[ivx]{1,4})" + E, CI);
   private static final Pattern RESOLUTION = Pattern.compile("(?<!\\d)\\d{3,4}\\s?[x*×]\\s?\\d{3,4}(?!\\d)", CI);
   private static final Pattern DATE_YMD = Pattern.compile("(?<!\\d)((?:19|20)\\d\\d)[-._ ](\\d\\d)[-._ ](\\d\\d)(?!\\d)");
@@ -125,14 +135,12 @@ final class NameParser {
   private Parsed run() {
     tokenize();
     findMarkers();
+    markTags();
     int titleStart = titleStart(0);
     leadingNumber(titleStart);
     chooseYear(titleStart);
     if (episode == null) {
       findBareNumber(titleStart);
-    }
-    if (season != null && season >= 1900 && season <= 2099 && year == null) {
-      year = season;
     }
     TitleSpan span = titleSpan(titleStart);
     String title = span == null ? null : Text.cleanTitle(zone.substring(span.start, span.end));
@@ -149,19 +157,7 @@ final class NameParser {
   // ---------------------------------------------------------------- tokens and tags
 
   private void tokenize() {
-    int i = 0;
-    while (i < zone.length()) {
-      int cp = zone.codePointAt(i);
-      if (Character.isLetterOrDigit(cp)) {
-        int start = i;
-        while (i < zone.length() && Character.isLetterOrDigit(zone.codePointAt(i))) {
-          i += Character.charCount(zone.codePointAt(i));
-        }
-        tokens.add(new Token(start, i, zone.substring(start, i)));
-      } else {
-        i += Character.charCount(cp);
-      }
-    }
+    splitTokens();
     for (int t = 0; t < tokens.size(); t++) {
       tagTokens.add(false);
       strongTokens.add(false);
@@ -175,8 +171,27 @@ final class NameParser {
         strongTokens.set(t + 1, true);
       }
     }
+  }
+
+  private void markTags() {
     for (int t = tokens.size() - 1; t >= 0; t--) {
       tagTokens.set(t, strongTokens.get(t) || weakChainEnds(t));
+    }
+  }
+
+  private void splitTokens() {
+    int i = 0;
+    while (i < zone.length()) {
+      int cp = zone.codePointAt(i);
+      if (Character.isLetterOrDigit(cp)) {
+        int start = i;
+        while (i < zone.length() && Character.isLetterOrDigit(zone.codePointAt(i))) {
+          i += Character.charCount(zone.codePointAt(i));
+        }
+        tokens.add(new Token(start, i, zone.substring(start, i)));
+      } else {
+        i += Character.charCount(cp);
+      }
     }
   }
 
@@ -244,6 +259,7 @@ final class NameParser {
     each(DATE_YMD, m -> date(m, validDate(m.group(1), m.group(2), m.group(3))));
     each(DATE_DMY, m -> date(m, validDate(m.group(3), m.group(2), m.group(1)) || validDate(m.group(3), m.group(1), m.group(2))));
     each(DATE_COMPACT, m -> date(m, true));
+    each(SHORT_DATE, m -> mark(m, Kind.NUMBER));
     each(RESOLUTION, m -> mark(m, Kind.STOP));
     each(SXXEXX, m -> episodeMarker(m, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
     each(NXNN, m -> episodeMarker(m, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
@@ -261,7 +277,7 @@ final class NameParser {
     each(DASH_NUMBER, m -> {
       String digits = m.group(1);
       if (!isYear(digits) && episode == null) {
-        numberedEpisode(m, digits, followedByBracket(m.end()));
+        numberedEpisode(m, digits, m.group(2) != null || followedByBracket(m.end()));
       }
     });
     each(EXTRA, m -> {
@@ -271,6 +287,8 @@ final class NameParser {
       }
     });
     each(PART, m -> mark(m, Kind.STOP));
+    each(FILM, m -> mark(m, Kind.FILM));
+    each(RANGE, m -> mark(m, Kind.RANGE));
     each(DASH, m -> markers.add(new Marker(m.start(), m.end(), Kind.DASH)));
     for (int i = 0; i < zone.length(); i++) {
       if ("([{【（".indexOf(zone.charAt(i)) >= 0) {
@@ -381,7 +399,7 @@ final class NameParser {
 
   private boolean overlaps(int start, int end) {
     for (Marker marker : markers) {
-      if (marker.kind() != Kind.STOP && marker.kind() != Kind.DASH && start < marker.end() && marker.start() < end) {
+      if (marker.kind().consumes() && start < marker.end() && marker.start() < end) {
         return true;
       }
     }
@@ -501,7 +519,7 @@ final class NameParser {
         }
         continue;
       }
-      if (stopsAt(token.start())) {
+      if (stopsAt(token.start()) || afterDate(token.start())) {
         return;
       }
       Matcher m = BARE_NUMBER.matcher(token.text());
@@ -522,6 +540,10 @@ final class NameParser {
       episode = numbers[1];
       return;
     }
+  }
+
+  private boolean afterDate(int position) {
+    return markers.stream().anyMatch(marker -> marker.kind() == Kind.DATE && marker.end() <= position);
   }
 
   private boolean stopsAt(int position) {
@@ -556,8 +578,7 @@ final class NameParser {
   }
 
   private boolean startsMarker(int position) {
-    return markers.stream().anyMatch(m -> m.start() <= position && position < m.end() && m.kind() != Kind.STOP
-        && m.kind() != Kind.DASH);
+    return markers.stream().anyMatch(m -> m.start() <= position && position < m.end() && m.kind().consumes());
   }
 
   private int firstAlnum(int from) {
@@ -575,10 +596,9 @@ final class NameParser {
       return null;
     }
     Marker opening = markerAt(begin);
-    if (opening != null && opening.kind() != Kind.STOP && opening.kind() != Kind.DASH
-        && opening.kind() != Kind.YEAR) {
+    if (opening != null && opening.kind().consumes() && opening.kind() != Kind.YEAR) {
       int after = firstAlnum(opening.end());
-      if (after >= zone.length()) {
+      if (after >= zone.length() || tagAt(after)) {
         return null;
       }
       int end = stop(after);
@@ -589,14 +609,28 @@ final class NameParser {
     if (dash != null && dash.kind() == Kind.DASH && onlyWeakTags(begin, end)) {
       return titleSpan(dash.end());
     }
+    if (dash != null && dash.kind() == Kind.FILM) {
+      // "James_Bond-f21-Casino_Royale": film 21 of a series; the film's own title follows
+      int after = firstAlnum(dash.end());
+      int filmEnd = stop(after);
+      return filmEnd > after ? new TitleSpan(after, filmEnd, false) : null;
+    }
     return end > begin ? new TitleSpan(begin, end, false) : null;
+  }
+
+  private boolean tagAt(int position) {
+    for (int t = 0; t < tokens.size(); t++) {
+      if (tokens.get(t).start() == position) {
+        return tagTokens.get(t);
+      }
+    }
+    return false;
   }
 
   private Marker markerAt(int position) {
     Marker found = null;
     for (Marker marker : markers) {
-      if (marker.start() <= position && position < marker.end() && marker.kind() != Kind.STOP
-          && marker.kind() != Kind.DASH) {
+      if (marker.start() <= position && position < marker.end() && marker.kind().consumes()) {
         return marker;
       }
       if (marker.start() == position && found == null) {
