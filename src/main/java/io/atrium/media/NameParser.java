@@ -64,6 +64,7 @@ final class NameParser {
       + "(-\\d{1,4})?(?=$|[ ._\\[(~])");
   private static final Pattern LEADING_NUMBER = Pattern.compile("^(\\d{2,4})(?:-\\d{2,4})?(?:\\.[ _]+|[ ._]*-+[ ._]*)"
       + "(?=\\p{L})");
+  private static final Pattern ONLY_NUMBER = Pattern.compile("^(\\d{1,3})(?:v\\d)?[ ._-]*$");
   private static final Pattern LEADING_NUMBER_SPACE = Pattern.compile("^(\\d{2,4})(?:v\\d)?[ _]+(?=\\p{L})");
   private static final Pattern EXTRA = Pattern.compile("(?<=[ ._-])x(\\d{1,2})(?=[ ._-]|$)", CI);
   private static final Pattern FILM = Pattern.compile("(?<=[ ._-])f\\d{1,3}(?=[ ._-])", CI);
@@ -119,6 +120,9 @@ final class NameParser {
       }
       group |= bracket.find(0);
       rest = rest.substring(end);
+    }
+    if (rest.matches("[\\s._-]*(?:\\[[^\\]]*]|【[^】]*】)[\\s._-]*")) {
+      rest = "";
     }
     Matcher site = LEADING_SITE.matcher(rest);
     if (site.find()) {
@@ -302,6 +306,13 @@ final class NameParser {
       return;
     }
     String rest = zone.substring(titleStart);
+    Matcher only = ONLY_NUMBER.matcher(rest);
+    if (only.matches()) {
+      // "Show Name/Season 2/03.mkv": a file named by its episode number alone
+      markers.add(new Marker(titleStart, zone.length(), Kind.EPISODE));
+      episode = Integer.parseInt(only.group(1));
+      return;
+    }
     Matcher m = LEADING_NUMBER.matcher(rest);
     if (!m.find() && !(anime && (m = LEADING_NUMBER_SPACE.matcher(rest)).find())) {
       return;
