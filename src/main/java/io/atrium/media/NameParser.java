@@ -104,6 +104,7 @@ final class NameParser {
     this.name = name;
     String rest = name;
     boolean group = false;
+    boolean stripped = false;
     while (true) {
       Matcher bracket = LEADING_BRACKET.matcher(rest);
       Matcher paren = LEADING_PAREN.matcher(rest);
@@ -119,9 +120,11 @@ final class NameParser {
         break;
       }
       group |= bracket.find(0);
+      stripped = true;
       rest = rest.substring(end);
     }
-    if (rest.matches("[\\s._-]*(?:\\[[^\\]]*]|【[^】]*】)[\\s._-]*")) {
+    if (stripped && rest.matches("[\\s._-]*(?:\\[[^\\]]*]|【[^】]*】)[\\s._-]*")) {
+      // the last of several blocks ("[Group][Title][01][1080P]"): read as blocks, see bracketTitle()
       rest = "";
     }
     Matcher site = LEADING_SITE.matcher(rest);
@@ -263,7 +266,6 @@ final class NameParser {
     each(DATE_YMD, m -> date(m, validDate(m.group(1), m.group(2), m.group(3))));
     each(DATE_DMY, m -> date(m, validDate(m.group(3), m.group(2), m.group(1)) || validDate(m.group(3), m.group(1), m.group(2))));
     each(DATE_COMPACT, m -> date(m, true));
-    each(SHORT_DATE, m -> mark(m, Kind.NUMBER));
     each(RESOLUTION, m -> mark(m, Kind.STOP));
     each(SXXEXX, m -> episodeMarker(m, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
     each(NXNN, m -> episodeMarker(m, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
@@ -284,6 +286,7 @@ final class NameParser {
         numberedEpisode(m, digits, m.group(2) != null || followedByBracket(m.end()));
       }
     });
+    each(SHORT_DATE, m -> mark(m, Kind.NUMBER));
     each(EXTRA, m -> {
       mark(m, Kind.STOP);
       if (season != null && episode == null) {
