@@ -56,6 +56,9 @@ final class MediaProcessor {
   private Future<JsonObject> matchAndLink(JsonObject file, Recognition recognition, JsonObject outcome) {
     long id = file.getLong("id");
     boolean episode = "episode".equals(recognition.type());
+    if (recognition.tmdbId() == null && (recognition.title() == null || recognition.title().isBlank())) {
+      return Future.succeededFuture(decided(id, outcome.put("status", "FAILED").put("reason", "no title recognised in the name")));
+    }
     if (episode && recognition.episode() == null) {
       return Future.succeededFuture(decided(id, outcome.put("status", "FAILED").put("reason", "no episode number recognised")));
     }

@@ -68,9 +68,10 @@ final class Recognizer {
   }
 
   Future<Recognized> recognize(String relativePath) {
-    Long explicitId = ExplicitIds.tmdbId(relativePath);
+    Recognition byRules = rules.apply(relativePath);
+    Long explicitId = byRules.tmdbId(); // the rule parser reads [tmdbid-603] and its kin, whoever recognises the rest
     if (!llm.containsKey("provider") || !llm.containsKey("model")) {
-      return Future.succeededFuture(new Recognized(withId(rules.apply(relativePath), explicitId), "rules"));
+      return Future.succeededFuture(new Recognized(byRules, "rules"));
     }
     String key = relativePath.toLowerCase(Locale.ROOT).replaceAll("[\\s._]+", " ").strip();
     Recognition cached = cache.get(key);
@@ -86,7 +87,7 @@ final class Recognizer {
         .map(recognition -> new Recognized(withId(recognition, explicitId), "llm"))
         .recover(e -> {
           LOG.info("LLM recognition of {} failed ({}); the rule parser answers", relativePath, e.getMessage());
-          return Future.succeededFuture(new Recognized(withId(rules.apply(relativePath), explicitId), "rules"));
+          return Future.succeededFuture(new Recognized(byRules, "rules"));
         });
   }
 

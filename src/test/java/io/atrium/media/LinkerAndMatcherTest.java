@@ -50,10 +50,10 @@ class LinkerAndMatcherTest {
 
   @Test
   void explicitIdsAreFoundInTheFileOrAnyFolder() {
-    assertThat(ExplicitIds.tmdbId("Riddick (2013) [tmdbid-87421]/riddick.mkv")).isEqualTo(87421L);
-    assertThat(ExplicitIds.tmdbId("Movie {tmdb-603}.mkv")).isEqualTo(603L);
-    assertThat(ExplicitIds.tmdbId("Show [tmdb=1396]/Season 1/e01.mkv")).isEqualTo(1396L);
-    assertThat(ExplicitIds.tmdbId("Some.Movie.2010.1080p.mkv")).isNull();
+    assertThat(FilenameParser.parse("Riddick (2013) [tmdbid-87421]/riddick.mkv").tmdbId()).isEqualTo(87421L);
+    assertThat(FilenameParser.parse("Movie {tmdb-603}.mkv").tmdbId()).isEqualTo(603L);
+    assertThat(FilenameParser.parse("Show [tmdb=1396]/Season 1/e01.mkv").tmdbId()).isEqualTo(1396L);
+    assertThat(FilenameParser.parse("Some.Movie.2010.1080p.mkv").tmdbId()).isNull();
   }
 
   @Test
