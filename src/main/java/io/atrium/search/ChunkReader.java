@@ -25,23 +25,23 @@ final class ChunkReader {
     this.pool = pool;
   }
 
-  /** Chunk ids by FTS5 bm25, best first, with filters applied inside the query. */
-  Future<List<Long>> fullText(String match, Filters filters, int limit) {
+  /** Chunks by FTS5 bm25, best first (score = -bm25, so higher is better), with filters applied inside the query. */
+  Future<List<Fusion.Scored>> fullText(String match, Filters filters, int limit) {
     // without filters the joins would run for every matching row before the top-k cut
     StringBuilder sql = new StringBuilder(filters.isEmpty()
-        ? "SELECT f.rowid AS id FROM context_chunks_fts f WHERE context_chunks_fts MATCH ?"
-        : "SELECT f.rowid AS id FROM context_chunks_fts f "
+        ? "SELECT f.rowid AS id, bm25(context_chunks_fts) AS rank FROM context_chunks_fts f WHERE context_chunks_fts MATCH ?"
+        : "SELECT f.rowid AS id, bm25(context_chunks_fts) AS rank FROM context_chunks_fts f "
             + "JOIN context_chunks c ON c.id = f.rowid JOIN resources r ON r.id = c.resource_id "
             + "WHERE context_chunks_fts MATCH ?");
     List<Object> params = new ArrayList<>();
     params.add(match);
     filters.appendSql(sql, params, "r", "c.resource_id");
-    sql.append(" ORDER BY bm25(context_chunks_fts) LIMIT ?");
+    sql.append(" ORDER BY rank LIMIT ?");
     params.add(limit);
     return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
-      List<Long> ids = new ArrayList<>(rows.size());
-      rows.forEach(row -> ids.add(row.getLong("id")));
-      return ids;
+      List<Fusion.Scored> hits = new ArrayList<>(rows.size());
+      rows.forEach(row -> hits.add(new Fusion.Scored(row.getLong("id"), -row.getDouble("rank"))));
+      return hits;
     });
   }
 

@@ -8,7 +8,7 @@ import java.util.List;
 /** A validated {@code /search/hybrid} request. */
 /** {@code rerank}: null, or the provider fields ({} for the configured judge) of the reranker to apply. */
 record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, String mode, Filters filters,
-    JsonObject rerank) {
+    JsonObject rerank, Double vectorWeight, boolean explain) {
   private static final int MAX_QUERY_CHARS = 2000;
 
   static SearchRequest fromJson(JsonObject body, SearchSettings settings) {
@@ -31,8 +31,22 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
       throw ErrorCode.INVALID_REQUEST.exception("top_k must be an integer from 1 to " + settings.maxTopK(), "top_k");
     }
     Object fusion = body.getValue("fusion", settings.fusion());
-    if (!"rrf".equals(fusion) && !"dedupe".equals(fusion)) {
-      throw ErrorCode.INVALID_REQUEST.exception("fusion must be \"rrf\" or \"dedupe\"", "fusion");
+    if (!"rrf".equals(fusion) && !"dedupe".equals(fusion) && !"weighted".equals(fusion)) {
+      throw ErrorCode.INVALID_REQUEST.exception("fusion must be \"weighted\", \"rrf\" or \"dedupe\"", "fusion");
+    }
+    Double vectorWeight = null;
+    Object weights = body.getValue("weights");
+    if (weights != null) {
+      if (!(weights instanceof JsonObject given) || !(given.getValue("vector") instanceof Number vector)
+          || vector.doubleValue() < 0 || vector.doubleValue() > 1) {
+        throw ErrorCode.INVALID_REQUEST.exception(
+            "weights must be {\"vector\": w} with w from 0 to 1 (full-text gets 1 - w)", "weights");
+      }
+      vectorWeight = vector.doubleValue();
+    }
+    Object explain = body.getValue("explain");
+    if (explain != null && !(explain instanceof Boolean)) {
+      throw ErrorCode.INVALID_REQUEST.exception("explain must be true or false", "explain");
     }
     Object mode = body.getValue("mode", "hybrid");
     if (!"hybrid".equals(mode) && !"fts".equals(mode) && !"vector".equals(mode)) {
@@ -49,7 +63,7 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
     }
     JsonObject judge = rerank instanceof JsonObject fields ? fields.copy() : Boolean.TRUE.equals(rerank) ? new JsonObject() : null;
     return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, (String) mode,
-        Filters.fromJson((JsonObject) filters), judge);
+        Filters.fromJson((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain));
   }
 
   boolean usesFullText() {

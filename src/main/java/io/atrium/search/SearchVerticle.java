@@ -80,20 +80,20 @@ public final class SearchVerticle extends VerticleBase {
       return;
     }
     int candidates = Math.max(settings.candidates(), request.topK());
-    Future<List<Long>> fullText = request.usesFullText()
+    Future<List<Fusion.Scored>> fullText = request.usesFullText()
         ? reader.fullText(SearchText.ftsQuery(request.terms()), request.filters(), candidates)
         : Future.succeededFuture(List.of());
     Future<Set<Long>> allowed = reader.allowedResources(request.filters());
-    Future<List<Long>> vector = !request.usesVectors() ? Future.succeededFuture(List.of()) : Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
+    Future<List<Fusion.Scored>> vector = !request.usesVectors() ? Future.succeededFuture(List.of()) : Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
         .compose(reply -> allowed.compose(resources -> vertx.executeBlocking(
             () -> index.search(Vectors.fromBase64(reply.getString("vector")), candidates, resources), false)))
-        .map(hits -> hits.stream().map(VectorIndex.Hit::chunkId).toList());
+        .map(hits -> hits.stream().map(hit -> new Fusion.Scored(hit.chunkId(), hit.score())).toList());
     Future.join(fullText, vector).otherwiseEmpty()
         .compose(v -> {
           if (fullText.failed()) {
             return Future.failedFuture(fullText.cause());
           }
-          List<Long> vectorIds = vector.succeeded() ? vector.result() : List.of();
+          List<Fusion.Scored> vectorHits = vector.succeeded() ? vector.result() : List.of();
           if (vector.failed()) {
             if (!request.usesFullText()) {
               return Future.failedFuture(ErrorCode.UNAVAILABLE.exception(
@@ -101,9 +101,12 @@ public final class SearchVerticle extends VerticleBase {
             }
             LOG.warn("vector half of search unavailable: {}", vector.cause().getMessage());
           }
-          List<Fusion.Fused> fused = "dedupe".equals(request.fusion())
-              ? Fusion.dedupe(fullText.result(), vectorIds, request.topK())
-              : Fusion.reciprocalRank(fullText.result(), vectorIds, settings.rrfK(), request.topK(), vectorWeight(request));
+          List<Fusion.Fused> fused = switch (request.fusion()) {
+            case "dedupe" -> Fusion.dedupe(Fusion.ids(fullText.result()), Fusion.ids(vectorHits), request.topK());
+            case "weighted" -> Fusion.weighted(fullText.result(), vectorHits, weightedVectorWeight(request), request.topK());
+            default -> Fusion.reciprocalRank(Fusion.ids(fullText.result()), Fusion.ids(vectorHits), settings.rrfK(),
+                request.topK(), vectorWeight(request));
+          };
           Set<Long> ids = new HashSet<>();
           fused.forEach(f -> ids.add(f.chunkId()));
           return reader.details(ids).map(details -> render(fused, details, request, vector.failed()));
@@ -146,6 +149,19 @@ public final class SearchVerticle extends VerticleBase {
         .onFailure(e -> ErrorCode.replyFailure(message, e));
   }
 
+  /**
+   * The vector share of a weighted fusion: the request's own, else the configured one for the question's script
+   * (a Chinese question with an English model gets the smaller foreign-script share).
+   */
+  private double weightedVectorWeight(SearchRequest request) {
+    if (request.vectorWeight() != null) {
+      return request.vectorWeight();
+    }
+    String script = SearchText.script(request.query());
+    boolean foreign = !"any".equals(modelLanguage) && !modelLanguage.equals(script);
+    return foreign ? settings.weightedForeignVectorWeight() : settings.weightedVectorWeight();
+  }
+
   /** Full weight unless the question's script is one the embedding model was not trained on. */
   private double vectorWeight(SearchRequest request) {
     String script = SearchText.script(request.query());
@@ -171,6 +187,15 @@ public final class SearchVerticle extends VerticleBase {
       }
       if (hit.vectorRank() != null) {
         match.put("vector_rank", hit.vectorRank());
+      }
+      if (request.explain()) {
+        match.put("fusion", request.fusion());
+        if (hit.ftsScore() != null) {
+          match.put("fts_score", hit.ftsScore());
+        }
+        if (hit.vectorScore() != null) {
+          match.put("vector_score", hit.vectorScore());
+        }
       }
       results.add(new JsonObject()
           .put("resource_id", chunk.getLong("resource_id"))

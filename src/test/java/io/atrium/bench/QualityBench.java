@@ -21,18 +21,26 @@ import java.util.Set;
  * <p>SciFact: nDCG@10 over the TRAIN qrels queries. CMRC 2018 (zh): recall@5 (one source passage per question).
  * Both in-process models, each on both sets.
  *
- * <p>Options: --models m1,m2  --sets scifact,cmrc  --configs fts,vector,rrf,dedupe  --max-queries N  --max-docs N
+ * <p>Options: --models m1,m2  --sets scifact,cmrc  --configs fts,vector,rrf,dedupe,weighted  --alphas 0.5,0.6 (weighted
+ * fusion at those vector weights)  --max-queries N  --max-docs N
  * (the last two for development subsets only).
  */
 public final class QualityBench {
   static final List<String> ALL_MODELS = List.of("bge-small-en-v15-q", "bge-small-zh-v15-q");
   static final int TOP_K = 100; // chunks asked for; ≤ search.candidates so each engine's candidate depth stays 100
 
-  record Config(String id, String label, String mode, String fusion) {
+  record Config(String id, String label, String mode, String fusion, Double vectorWeight) {
+    Config(String id, String label, String mode, String fusion) {
+      this(id, label, mode, fusion, null);
+    }
+
     JsonObject apply(JsonObject request) {
       request.put("mode", mode);
       if (fusion != null) {
         request.put("fusion", fusion);
+      }
+      if (vectorWeight != null) {
+        request.put("weights", new JsonObject().put("vector", vectorWeight));
       }
       return request;
     }
@@ -42,7 +50,8 @@ public final class QualityBench {
       new Config("fts", "fts", "fts", null),
       new Config("vector", "vector", "vector", null),
       new Config("rrf", "hybrid rrf", "hybrid", "rrf"),
-      new Config("dedupe", "hybrid dedupe", "hybrid", "dedupe"));
+      new Config("dedupe", "hybrid dedupe", "hybrid", "dedupe"),
+      new Config("weighted", "hybrid weighted", "hybrid", "weighted"));
 
   /** A retrieval set: corpus, the judged queries, and the metric. */
   record RetrievalSet(String key, String dir, String qrelsFile, String metric, int cutoff) {
@@ -59,7 +68,13 @@ public final class QualityBench {
     int maxQueries = Integer.parseInt(options.getOrDefault("max-queries", "0"));
     int maxDocs = Integer.parseInt(options.getOrDefault("max-docs", "0"));
     List<String> configIds = Arrays.asList(options.getOrDefault("configs", "fts,vector,rrf,dedupe").split(","));
-    List<Config> configs = CONFIGS.stream().filter(c -> configIds.contains(c.id())).toList();
+    List<Config> configs = new ArrayList<>(CONFIGS.stream().filter(c -> configIds.contains(c.id())).toList());
+    // --alphas 0.5,0.6: weighted fusion at those vector weights (the tuning grid; tune on TRAIN qrels only)
+    for (String alpha : options.getOrDefault("alphas", "").split(",")) {
+      if (!alpha.isBlank()) {
+        configs.add(new Config("weighted@" + alpha, "weighted v=" + alpha, "hybrid", "weighted", Double.parseDouble(alpha)));
+      }
+    }
 
     System.out.println("# atrium retrieval quality — " + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
         + " cores, Java " + Runtime.version().feature());

@@ -68,6 +68,9 @@ class BadRequestsTest {
     assertError(atrium.post("/search/hybrid", query().put("top_k", "ten")), 400, "top_k");
     assertError(atrium.post("/search/hybrid", query().put("fusion", "magic")), 400, "fusion");
     assertError(atrium.post("/search/hybrid", query().put("mode", "psychic")), 400, "mode");
+    assertError(atrium.post("/search/hybrid", query().put("weights", new JsonObject().put("vector", 1.5))), 400, "weights");
+    assertError(atrium.post("/search/hybrid", query().put("weights", 0.5)), 400, "weights");
+    assertError(atrium.post("/search/hybrid", query().put("explain", "yes")), 400, "explain");
     assertError(atrium.post("/search/hybrid", query().put("filters", "pdf")), 400, "filters");
     assertError(atrium.post("/search/hybrid", query().put("filters", new JsonObject().put("task_id", "five"))), 400, "filters.task_id");
     assertError(atrium.post("/search/hybrid", query().put("filters", new JsonObject().put("file_type", 3))), 400, "filters.file_type");

@@ -99,6 +99,21 @@ class UploadAndSearchTest {
   }
 
   @Test
+  void weightedFusionExplainsEachPartsRankAndScore() {
+    JsonArray results = atrium.search(new JsonObject().put("query", "just-in-time compilation").put("fusion", "weighted")
+        .put("weights", new JsonObject().put("vector", 0.5)).put("explain", true).put("top_k", 10)).getJsonArray("results");
+    assertThat(results).isNotEmpty();
+    assertThat(results.getJsonObject(0).getLong("resource_id")).isEqualTo(idOf("tracemonkey.pdf"));
+    JsonObject both = results.stream().map(r -> ((JsonObject) r).getJsonObject("match"))
+        .filter(m -> m.containsKey("fts_rank") && m.containsKey("vector_rank")).findFirst().orElseThrow();
+    assertThat(both.getString("fusion")).isEqualTo("weighted");
+    assertThat(both.getDouble("fts_score")).isPositive();
+    assertThat(both.getDouble("vector_score")).isBetween(-1.0, 1.0);
+    List<Double> scores = results.stream().map(r -> ((JsonObject) r).getDouble("score")).toList();
+    assertThat(scores).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+  }
+
+  @Test
   void noEventLoopWasBlockedWhileIngesting() {
     assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
   }

@@ -22,6 +22,27 @@ class FusionTest {
   }
 
   @Test
+  void weightedFusionNormalisesEachListSoScalesDoNotMatterAndKeepsTheRawScores() {
+    // bm25-like scores in the tens, cosines near one: after min-max both run 0..1
+    List<Fusion.Scored> fts = List.of(new Fusion.Scored(1, 30.0), new Fusion.Scored(2, 20.0), new Fusion.Scored(3, 10.0));
+    List<Fusion.Scored> vector = List.of(new Fusion.Scored(3, 0.90), new Fusion.Scored(2, 0.85), new Fusion.Scored(4, 0.80));
+    List<Fusion.Fused> fused = Fusion.weighted(fts, vector, 0.5, 10);
+    // 1: .5*1 + 0; 2: .5*.5 + .5*.5; 3: 0 + .5*1 — all about .5; 4: .5*0 = 0, last
+    assertThat(fused).extracting(Fusion.Fused::score).allSatisfy(score -> assertThat(score).isBetween(0.0, 0.5 + 1e-9));
+    assertThat(fused.getLast().chunkId()).isEqualTo(4L);
+    Fusion.Fused two = fused.stream().filter(f -> f.chunkId() == 2L).findFirst().orElseThrow();
+    assertThat(two.score()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(two.ftsScore()).isEqualTo(20.0);
+    assertThat(two.vectorScore()).isEqualTo(0.85);
+    assertThat(two.ftsRank()).isEqualTo(2);
+    assertThat(two.vectorRank()).isEqualTo(2);
+
+    assertThat(Fusion.weighted(fts, vector, 0.9, 10)).extracting(Fusion.Fused::chunkId).startsWith(3L, 2L);
+    assertThat(Fusion.weighted(fts, vector, 0.0, 10)).extracting(Fusion.Fused::chunkId).startsWith(1L, 2L, 3L);
+    assertThat(Fusion.weighted(fts, List.of(), 0.65, 2)).extracting(Fusion.Fused::chunkId).containsExactly(1L, 2L);
+  }
+
+  @Test
   void dedupeTakesFromBothListsInTurnWithoutRepeats() {
     List<Fusion.Fused> fused = Fusion.dedupe(List.of(1L, 2L, 3L), List.of(3L, 4L, 1L), 10);
     assertThat(fused).extracting(Fusion.Fused::chunkId).containsExactly(3L, 1L, 4L, 2L);
