@@ -1,11 +1,9 @@
 package io.atrium.agent;
 
 import io.atrium.bus.Addresses;
-import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
@@ -29,16 +27,7 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
-  }
-
-  private static void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
-    try {
-      operation.apply(message.body() == null ? new JsonObject() : message.body())
-          .onSuccess(message::reply)
-          .onFailure(e -> ErrorCode.replyFailure(message, AgentFailures.toReply(e)));
-    } catch (ReplyException e) {
-      ErrorCode.replyFailure(message, e);
-    }
+    // failures reach the caller with their own code; anything unexpected becomes an agent failure first
+    return Bus.serve(vertx, address, body -> operation.apply(body).recover(e -> Future.failedFuture(AgentFailures.toReply(e))));
   }
 }

@@ -5,8 +5,6 @@ import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
@@ -153,16 +151,6 @@ public final class MediaVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
-  }
-
-  private static void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
-    try {
-      operation.apply(message.body() == null ? new JsonObject() : message.body())
-          .onSuccess(message::reply)
-          .onFailure(e -> ErrorCode.replyFailure(message, e));
-    } catch (ReplyException e) {
-      ErrorCode.replyFailure(message, e);
-    }
+    return Bus.serve(vertx, address, operation);
   }
 }

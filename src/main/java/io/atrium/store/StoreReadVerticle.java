@@ -1,12 +1,12 @@
 package io.atrium.store;
 
 import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.sqlite.SqliteDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -35,15 +35,7 @@ public final class StoreReadVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> read) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> {
-      try {
-        read.apply(message.body() == null ? new JsonObject() : message.body())
-            .onSuccess(message::reply)
-            .onFailure(e -> ErrorCode.replyFailure(message, e));
-      } catch (ReplyException e) {
-        ErrorCode.replyFailure(message, e);
-      }
-    }).completion();
+    return Bus.serve(vertx, address, read);
   }
 
   private static long id(JsonObject body) {
