@@ -5,7 +5,6 @@ import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -52,8 +51,8 @@ public final class MediaVerticle extends VerticleBase {
         handle(Addresses.MEDIA_RECOGNIZE, this::recognize),
         handle(Addresses.MEDIA_LIST, body -> Bus.request(vertx, Addresses.STORE_MEDIA_LIST, body, STORE_TIMEOUT_MS)),
         handle(Addresses.MEDIA_GET, body -> Bus.request(vertx, Addresses.STORE_MEDIA_GET, body, STORE_TIMEOUT_MS)),
-        handle(Addresses.MEDIA_RETRY, this::retry),
-        handle(Addresses.MEDIA_MATCH, this::match));
+        handle(Addresses.MEDIA_RETRY, body -> corrections().retry(body)),
+        handle(Addresses.MEDIA_MATCH, body -> corrections().match(body)));
   }
 
   @Override
@@ -100,54 +99,19 @@ public final class MediaVerticle extends VerticleBase {
     return runningScan;
   }
 
+  /** Retries and manual matches, which need the processing side configured. */
+  private ManualActions corrections() {
+    if (queue == null) {
+      throw ErrorCode.CONFLICT.exception("media files are not processed: " + whyNotProcessing());
+    }
+    return new ManualActions(vertx, processor, queue);
+  }
+
   private Future<JsonObject> recognize(JsonObject body) {
     if (!(body.getValue("name") instanceof String name) || name.isBlank() || name.length() > 4096) {
       throw ErrorCode.INVALID_REQUEST.exception("name must be a file name or relative path of at most 4096 characters", "name");
     }
     return recognizer.recognize(name).map(Recognizer.Recognized::toJson);
-  }
-
-  private Future<JsonObject> retry(JsonObject body) {
-    return claimOne(body, "FAILED", "CONFLICT").compose(file -> processor.process(file).compose(outcome -> queue.record(file, outcome)
-        .map(v -> outcome)));
-  }
-
-  private Future<JsonObject> match(JsonObject body) {
-    Object tmdbId = body.getValue("tmdb_id");
-    if (!(tmdbId instanceof Integer || tmdbId instanceof Long) || ((Number) tmdbId).longValue() <= 0) {
-      throw ErrorCode.INVALID_REQUEST.exception("tmdb_id must be a positive integer", "tmdb_id");
-    }
-    String type = body.getValue("type") instanceof String t ? t : "";
-    if (!type.equals("movie") && !type.equals("episode")) {
-      throw ErrorCode.INVALID_REQUEST.exception("type must be \"movie\" or \"episode\"", "type");
-    }
-    Integer season = number(body, "season");
-    Integer episode = number(body, "episode");
-    if (type.equals("episode") && episode == null) {
-      throw ErrorCode.INVALID_REQUEST.exception("an episode needs its episode number", "episode");
-    }
-    return claimOne(body, "PENDING", "FAILED", "CONFLICT", "COMPLETED")
-        .compose(file -> processor.processMatch(file, ((Number) tmdbId).longValue(), type, season, episode)
-            .compose(outcome -> queue.record(file, outcome).map(v -> outcome)));
-  }
-
-  private Future<JsonObject> claimOne(JsonObject body, String... from) {
-    if (queue == null) {
-      return Future.failedFuture(ErrorCode.CONFLICT.exception("media files are not processed: " + whyNotProcessing()));
-    }
-    return Bus.request(vertx, Addresses.STORE_MEDIA_CLAIM_ONE, new JsonObject().put("id", body.getLong("id"))
-        .put("from", new JsonArray(java.util.List.of(from))), STORE_TIMEOUT_MS).map(claimed -> claimed.getJsonObject("file"));
-  }
-
-  private static Integer number(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof Integer n) || n < 0) {
-      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a non-negative integer", field);
-    }
-    return n;
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
