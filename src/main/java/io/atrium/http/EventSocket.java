@@ -59,6 +59,9 @@ final class EventSocket {
   }
 
   private void broadcast(JsonObject event) {
+    if (sockets.isEmpty()) {
+      return; // most chat deltas have no WebSocket follower: do not encode them for nobody
+    }
     String frame = event.encode();
     sockets.forEach((socket, wanted) -> {
       if (wanted.entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(event.getValue(w.getKey()))))) {
