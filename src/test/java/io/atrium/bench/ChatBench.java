@@ -37,14 +37,17 @@ public final class ChatBench {
     int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
+    // atrium, and apart from it the outside world (the provider and the callers), each with its own Vert.x and event
+    // loops as separate processes would have: on a shared event loop the fake's writes delay atrium's reads
     Vertx vertx = Vertx.vertx();
-    FakeLlmServer fake = new FakeLlmServer(vertx);
+    Vertx outside = Vertx.vertx();
+    FakeLlmServer fake = new FakeLlmServer(outside);
     fake.start();
     fake.streamDelayMs = delayMs;
     Path data = Files.createTempDirectory("atrium-chat-bench");
     AtriumHarness atrium = new AtriumHarness(vertx, data).start(Map.of("ATRIUM_CHAT_OPENAI_BASE_URL", fake.url("/openai/v1")));
-    CLIENT_CONTEXT = vertx.getOrCreateContext();
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
+    CLIENT_CONTEXT = outside.getOrCreateContext();
+    HttpClient client = outside.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
     System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path, %d ms between streamed events, "
         + "%d cores, load average %s%n", concurrency, rounds, delayMs, Runtime.getRuntime().availableProcessors(),
         Files.readString(Path.of("/proc/loadavg")).trim());
