@@ -19,9 +19,11 @@ import java.util.stream.Collectors;
 final class ChunkReader {
   private static final int VECTOR_PAGE = 4096;
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
 
-  ChunkReader(Pool pool) {
+  ChunkReader(io.vertx.core.Vertx vertx, Pool pool) {
+    this.vertx = vertx;
     this.pool = pool;
   }
 
@@ -143,21 +145,27 @@ final class ChunkReader {
           if (rows.size() == 0) {
             return Future.succeededFuture(loaded);
           }
-          long last = afterResource;
-          for (Row row : rows) {
-            last = row.getLong("resource_id");
-            builder.add(last, row.getLong("chunk_id"), bytes(row, "vector"));
-          }
-          builder.flush();
-          return loadPage(model, index, last, loaded + rows.size(), builder);
+          // decoding a page (up to 64 whole resources, books included) is CPU work: not on the event loop
+          return vertx.executeBlocking(() -> {
+            long last = afterResource;
+            for (Row row : rows) {
+              last = row.getLong("resource_id");
+              builder.add(last, row.getLong("chunk_id"), bytes(row, "vector"));
+            }
+            builder.flush();
+            return last;
+          }).compose(last -> loadPage(model, index, last, loaded + rows.size(), builder));
         });
   }
 
   /** Reloads one resource's vectors after the store replaced them. */
-  Future<Integer> loadResource(String model, long resourceId, VectorIndex index) {
+  Future<Integer> loadResource(String model, long resourceId, VectorIndex index, java.util.function.BooleanSupplier current) {
     return pool.preparedQuery("SELECT resource_id, chunk_id, vector FROM chunk_vectors WHERE model = ? AND resource_id = ? ORDER BY chunk_id")
         .execute(Tuple.of(model, resourceId))
-        .map(rows -> {
+        .compose(rows -> vertx.executeBlocking(() -> {
+          if (!current.getAsBoolean()) {
+            return 0; // a later change of this resource (a delete, a newer replace) has overtaken this load
+          }
           SegmentBuilder builder = new SegmentBuilder(index);
           rows.forEach(row -> builder.add(resourceId, row.getLong("chunk_id"), bytes(row, "vector")));
           builder.flush();
@@ -165,7 +173,7 @@ final class ChunkReader {
             index.remove(resourceId);
           }
           return rows.size();
-        });
+        }));
   }
 
   private static byte[] bytes(Row row, String column) {

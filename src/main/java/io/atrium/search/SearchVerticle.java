@@ -32,6 +32,8 @@ public final class SearchVerticle extends VerticleBase {
   private static final long RERANK_TIMEOUT_MS = 25_000;
 
   private final VectorIndex index = new VectorIndex();
+  /** Changes seen per resource: a vector load applies only if no later change of its resource arrived meanwhile. */
+  private final Map<Long, Long> generations = new java.util.concurrent.ConcurrentHashMap<>();
   private SqliteDatabase database;
   private ChunkReader reader;
   private String model;
@@ -42,7 +44,7 @@ public final class SearchVerticle extends VerticleBase {
   public Future<?> start() {
     settings = SearchSettings.fromJson(config().getJsonObject("search", new JsonObject()));
     database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 4));
-    reader = new ChunkReader(database.pool());
+    reader = new ChunkReader(vertx, database.pool());
     return Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS)
         .compose(info -> {
           model = info.getString("model");
@@ -63,13 +65,19 @@ public final class SearchVerticle extends VerticleBase {
 
   private void follow(JsonObject change) {
     long resourceId = change.getLong("resource_id");
+    long generation = generations.merge(resourceId, 1L, Long::sum);
     if ("removed".equals(change.getString("action"))) {
-      index.remove(resourceId);
+      // through the same ordered worker queue as the loads, so a load already decoding is removed after it
+      vertx.executeBlocking(() -> {
+        index.remove(resourceId);
+        return null;
+      });
       return;
     }
-    reader.loadResource(model, resourceId, index)
+    reader.loadResource(model, resourceId, index, () -> generations.get(resourceId) == generation)
         .onFailure(e -> LOG.error("cannot reload vectors of resource {}: {}", resourceId, e.getMessage()));
   }
+
 
   private void search(Message<JsonObject> message) {
     SearchRequest request;
