@@ -5,6 +5,7 @@ import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class MediaVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaVerticle.class);
   private static final long STORE_TIMEOUT_MS = 30_000;
+  private static final int UPSERT_BATCH = 2_000;
 
   private MediaSettings settings;
   private MediaScanner scanner;
@@ -80,11 +82,11 @@ public final class MediaVerticle extends VerticleBase {
     }
     if (runningScan == null) {
       runningScan = vertx.executeBlocking(scanner::scan, false)
-          .compose(found -> Bus.request(vertx, Addresses.STORE_MEDIA_UPSERT, new JsonObject().put("files", found.files()), STORE_TIMEOUT_MS)
+          .compose(found -> record(found.files(), 0, 0, 0)
               .map(stored -> new JsonObject()
                   .put("found", found.files().size())
-                  .put("added", stored.getJsonArray("added").size())
-                  .put("moved", stored.getInteger("moved"))
+                  .put("added", stored[0])
+                  .put("moved", stored[1])
                   .put("skipped", new JsonObject(new java.util.HashMap<String, Object>(found.skipped())))
                   .put("processing", queue != null)
                   .put("reason", whyNotProcessing())))
@@ -105,6 +107,24 @@ public final class MediaVerticle extends VerticleBase {
       throw ErrorCode.CONFLICT.exception("media files are not processed: " + whyNotProcessing());
     }
     return new ManualActions(vertx, processor, queue);
+  }
+
+  /**
+   * Records scanned files in batches of {@link #UPSERT_BATCH} (a NAS of 100,000 files is not one message or one
+   * transaction); answers {added, moved}.
+   */
+  private Future<int[]> record(JsonArray files, int from, int added, int moved) {
+    if (from >= files.size()) {
+      return Future.succeededFuture(new int[] {added, moved});
+    }
+    JsonArray batch = new JsonArray(files.getList().subList(from, Math.min(files.size(), from + UPSERT_BATCH)));
+    return Bus.request(vertx, Addresses.STORE_MEDIA_UPSERT, new JsonObject().put("files", batch), STORE_TIMEOUT_MS)
+        .compose(stored -> {
+          if (queue != null && !stored.getJsonArray("added").isEmpty()) {
+            queue.wake(); // processing starts while the rest is still being recorded
+          }
+          return record(files, from + UPSERT_BATCH, added + stored.getJsonArray("added").size(), moved + stored.getInteger("moved"));
+        });
   }
 
   private Future<JsonObject> recognize(JsonObject body) {
