@@ -9,11 +9,11 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.atrium.sqlite.SqliteWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,15 +28,17 @@ public final class ChatStore {
   private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
   private static final String NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
+  private final SqliteWriter writer;
   private final Supplier<Connection> connection;
 
-  ChatStore(Supplier<Connection> connection) {
-    this.connection = connection;
+  ChatStore(SqliteWriter writer) {
+    this.writer = writer;
+    this.connection = writer::connection;
   }
 
   /** Registers the chat consumers; call from the store verticle's start so they run on its worker thread. */
-  public static Future<Void> register(Vertx vertx, Supplier<Connection> connection) {
-    ChatStore store = new ChatStore(connection);
+  static Future<Void> register(Vertx vertx, SqliteWriter writer) {
+    ChatStore store = new ChatStore(writer);
     return Future.all(
         consume(vertx, Addresses.STORE_CHAT_SESSION_CREATE, store::createSession),
         consume(vertx, Addresses.STORE_CHAT_SESSION_GET, store::session),
@@ -201,24 +203,9 @@ public final class ChatStore {
     JsonObject apply(JsonObject body) throws SQLException;
   }
 
-  private static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
-    try (Statement begin = c.createStatement()) {
-      begin.execute("BEGIN IMMEDIATE");
-    }
-    try {
-      T result = work.run();
-      try (Statement commit = c.createStatement()) {
-        commit.execute("COMMIT");
-      }
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      try (Statement rollback = c.createStatement()) {
-        rollback.execute("ROLLBACK");
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+  /** The writer's own transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any failure). */
+  private <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    return writer.inTransaction(w -> work.run());
   }
 
   private static Future<Void> consume(Vertx vertx, String address, Operation operation) {

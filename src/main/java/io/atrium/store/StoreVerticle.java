@@ -62,7 +62,7 @@ public final class StoreVerticle extends VerticleBase {
         handle(Addresses.STORE_MEDIA_CLAIM, body -> media.claim(body.getLong("claim_timeout_s", 600L))),
         handle(Addresses.STORE_MEDIA_CLAIM_ONE, body -> media.claimOne(id(body, "id"), body.getJsonArray("from", new JsonArray()))),
         handle(Addresses.STORE_MEDIA_FINISH, media::finish),
-        ChatStore.register(vertx, writer::connection)));
+        ChatStore.register(vertx, writer)));
   }
 
   @Override
