@@ -293,6 +293,23 @@ class MediaOrganiserTest {
   }
 
   @Test
+  void aBearerTokenWorksInPlaceOfAnApiKey(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    video("Fight.Club.1999.mkv");
+    AtriumHarness atrium = start(vertx, dataDir, Map.of("ATRIUM_MEDIA_TMDB_API_KEY", "", "ATRIUM_MEDIA_TMDB_BEARER_TOKEN", FakeTmdbServer.KEY));
+    assertThat(awaitSettled(atrium, 1).get("Fight.Club.1999.mkv").getString("status")).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aRefusedKeyKeepsFilesPendingWithTheReason(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    video("Fight.Club.1999.mkv");
+    AtriumHarness atrium = start(vertx, dataDir, Map.of("ATRIUM_MEDIA_TMDB_API_KEY", "not-the-key", "ATRIUM_MEDIA_RETRY_LATER_S", "60"));
+    JsonObject file = awaitFile(atrium, f -> f.getString("reason") != null);
+    assertThat(file.getString("status")).isEqualTo("PENDING");
+    assertThat(file.getString("reason")).contains("refused the API key").doesNotContain("not-the-key");
+    assertThat(library.resolve("Movies")).doesNotExist();
+  }
+
+  @Test
   void aClaimLeftByADeadProcessorIsReleasedAfterItsTimeout(Vertx vertx, @TempDir Path dataDir) throws Exception {
     AtriumHarness atrium = new AtriumHarness(vertx, dataDir.resolve("data")).start();
     vertx.eventBus().request("atrium.store.media.upsert", new JsonObject().put("files", new JsonArray().add(new JsonObject()
