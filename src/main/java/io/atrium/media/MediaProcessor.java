@@ -50,7 +50,31 @@ final class MediaProcessor {
   Future<JsonObject> processMatch(JsonObject file, long tmdbId, String type, Integer season, Integer episode) {
     Recognition given = new Recognition(type, null, null, season, episode, tmdbId);
     JsonObject outcome = recognitionFields(given, "manual");
-    return matchAndLink(file, given, outcome).recover(e -> Future.succeededFuture(failure(file.getLong("id"), e)));
+    return matchAndLink(file, given, outcome)
+        .compose(result -> "COMPLETED".equals(result.getString("status"))
+            ? vertx.executeBlocking(() -> unlinkPrevious(file, result), false) : Future.succeededFuture(result))
+        .recover(e -> Future.succeededFuture(failure(file.getLong("id"), e)));
+  }
+
+  /**
+   * After a correction, the link made for the wrong match goes, so the library does not show the file twice; only a
+   * hard link of this very file is removed (never a file the user put there).
+   */
+  private JsonObject unlinkPrevious(JsonObject file, JsonObject result) {
+    String previous = file.getString("target_path");
+    if (previous == null || previous.equals(result.getString("target_path"))) {
+      return result;
+    }
+    try {
+      Path old = Path.of(previous);
+      if (java.nio.file.Files.exists(old) && java.nio.file.Files.isSameFile(old, Path.of(file.getString("path")))) {
+        java.nio.file.Files.delete(old);
+        LOG.info("media file={} decision=unlinked-previous target=\"{}\"", file.getLong("id"), previous);
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("media file={} previous link {} not removed: {}", file.getLong("id"), previous, e.getMessage());
+    }
+    return result;
   }
 
   private Future<JsonObject> matchAndLink(JsonObject file, Recognition recognition, JsonObject outcome) {

@@ -212,8 +212,17 @@ class MediaOrganiserTest {
     HttpResponse<Buffer> matched = atrium.post("/api/v1/media/files/" + id + "/match",
         new JsonObject().put("tmdb_id", 11).put("type", "movie"));
     assertThat(matched.statusCode()).as(matched.bodyAsString()).isEqualTo(200);
-    assertThat(Files.isSameFile(library.resolve("Movies/Star Wars (1977)/Star Wars (1977).mkv"), file)).isTrue();
+    Path starWars = library.resolve("Movies/Star Wars (1977)/Star Wars (1977).mkv");
+    assertThat(Files.isSameFile(starWars, file)).isTrue();
     assertThat(atrium.get("/api/v1/media/files/" + id).bodyAsJsonObject().getString("recognized_by")).isEqualTo("manual");
+
+    // a second correction moves the link: the first one goes, the original stays
+    HttpResponse<Buffer> corrected = atrium.post("/api/v1/media/files/" + id + "/match",
+        new JsonObject().put("tmdb_id", 87421).put("type", "movie"));
+    assertThat(corrected.statusCode()).as(corrected.bodyAsString()).isEqualTo(200);
+    assertThat(Files.isSameFile(library.resolve("Movies/Riddick (2013)/Riddick (2013).mkv"), file)).isTrue();
+    assertThat(starWars).doesNotExist();
+    assertThat(file).exists();
 
     assertError(atrium.post("/api/v1/media/files/" + id + "/match", new JsonObject().put("tmdb_id", "11").put("type", "movie")), 400, "tmdb_id");
     assertError(atrium.post("/api/v1/media/files/" + id + "/match", new JsonObject().put("tmdb_id", 11).put("type", "film")), 400, "type");
