@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * follows a marker the name starts with ("01 - Title").
  */
 final class NameParser {
+  private static final Pattern BLOCK_NUMBER = Pattern.compile("(\\d{1,4})(?:v\\d)?");
+  private static final Pattern BRACKET_BLOCK = Pattern.compile("[\\[【]([^\\]】]*)[\\]】]");
 
   /** What one segment says. */
   record Parsed(String title, Integer year, Integer season, Integer episode, boolean dated,
@@ -688,7 +690,7 @@ final class NameParser {
     if (episode != null) {
       return;
     }
-    Matcher number = Pattern.compile("(\\d{1,4})(?:v\\d)?").matcher(block);
+    Matcher number = BLOCK_NUMBER.matcher(block);
     Matcher chinese = CJK_EPISODE.matcher(block);
     Matcher word = EPISODE_WORD.matcher(block);
     if (number.matches()) {
@@ -706,7 +708,7 @@ final class NameParser {
    * remaining ones a Latin title is preferred.
    */
   private String bracketTitle() {
-    Matcher m = Pattern.compile("[\\[【]([^\\]】]*)[\\]】]").matcher(name);
+    Matcher m = BRACKET_BLOCK.matcher(name);
     List<String> candidates = new ArrayList<>();
     while (m.find()) {
       String block = m.group(1).trim();
