@@ -22,8 +22,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded deployment plan: store first (it migrates the schema), then the workers, the domain verticles,
- * push, lifecycle and HTTP last, so no request races a consumer that is not registered yet. Each verticle gets
+ * The embedded deployment plan: store first (it migrates the schema), push, then the workers, the domain
+ * verticles, lifecycle and HTTP last, so no request races a consumer that is not registered yet. Each verticle gets
  * only its own section of the configuration.
  */
 public final class MainVerticle extends VerticleBase {
@@ -47,6 +47,8 @@ public final class MainVerticle extends VerticleBase {
             .setConfig(new JsonObject().put("db_path", dbPath)))
         .compose(v -> deploy(new StoreReadVerticle(), new DeploymentOptions()
             .setConfig(new JsonObject().put("db_path", dbPath).put("read_pool_size", 2))))
+        // push before the verticles that publish, so no start-up event (a search index rebuild) goes untranslated
+        .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(ParseVerticle::new, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setInstances(parse.getInteger("instances", 1))
             .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.getInteger("instances", 1))
@@ -58,6 +60,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deploy(new SearchVerticle(), new DeploymentOptions().setConfig(new JsonObject()
             .put("db_path", dbPath)
             .put("read_pool_size", storeConf.getInteger("read_pool_size", 4))
+            .put("index_dir", dataDir.resolve("lucene").toString())
             .put("search", section(conf, "search")))))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
             .put("files_dir", dataDir.resolve("files").toString()))))
@@ -66,7 +69,6 @@ public final class MainVerticle extends VerticleBase {
             .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
         .compose(v -> deploy(new MediaVerticle(), new DeploymentOptions().setConfig(section(conf, "media").copy()
             .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
-        .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
         .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(section(conf, "http").copy()
             .put("version", Version.current())

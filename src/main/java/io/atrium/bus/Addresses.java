@@ -134,6 +134,11 @@ public final class Addresses {
   public static final String EVENTS_PROGRESS = "atrium.events.progress";
   /** Event: a resource's chunks were replaced or removed in the store. */
   public static final String EVENTS_INDEX_CHANGED = "atrium.events.index-changed";
+  /**
+   * Event: a derived search index's state ({engine: "lucene", status: "rebuilding"|"catching_up"|"ready"|"error",
+   * done, total}); a rebuild reports its progress about once a second.
+   */
+  public static final String EVENTS_SEARCH_INDEX = "atrium.events.search-index";
   /** Event: the embedder finished a batch of a document's chunks. */
   public static final String EVENTS_EMBED_PROGRESS = "atrium.events.embed-progress";
 

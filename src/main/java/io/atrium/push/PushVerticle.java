@@ -11,7 +11,8 @@ import io.vertx.core.json.JsonObject;
  * 000's notification {@code {resource_id, event, status, percentage}} on {@link Addresses#UI_NOTIFICATIONS}, chat
  * stream events into {@code {event: "chat", request_id, session_id?, status, …}} on {@link Addresses#UI_CHAT}, agent
  * suggestion changes into the same notification shape with {@code event} "decompose" or "tag", media file status
- * changes as {@code {event: "media", media_file_id, status, relative_path, reason?, target_path?, …}}.
+ * changes as {@code {event: "media", media_file_id, status, relative_path, reason?, target_path?, …}}, and a search
+ * index's rebuild as {@code {event: "search_index", engine, status, done, total, percentage}}.
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -24,6 +25,8 @@ public final class PushVerticle extends VerticleBase {
             .publish(Addresses.UI_CHAT, chatFrame(message.body()))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_AGENT, message -> vertx.eventBus()
             .publish(Addresses.UI_NOTIFICATIONS, suggestionNotification(message.body()))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SEARCH_INDEX, message -> vertx.eventBus()
+            .publish(Addresses.UI_NOTIFICATIONS, searchIndexNotification(message.body()))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_MEDIA, message -> vertx.eventBus()
             .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "media")
                 .put("media_file_id", message.body().getValue("id")))).completion());
@@ -58,6 +61,15 @@ public final class PushVerticle extends VerticleBase {
       json.put("error", event.getString("error"));
     }
     return json;
+  }
+
+  /** {event: "search_index", engine, status, done, total, percentage}: a rebuild's progress, then "ready". */
+  static JsonObject searchIndexNotification(JsonObject event) {
+    long done = event.getLong("done", 0L);
+    long total = event.getLong("total", 0L);
+    String status = event.getString("status");
+    int percentage = "ready".equals(status) ? 100 : total > 0 ? (int) Math.min(99, done * 100 / total) : 0;
+    return event.copy().put("event", "search_index").put("percentage", percentage);
   }
 
   /** status "streaming" with {delta, index}, "done" with {usage, citations}, or "error" with {error}. */

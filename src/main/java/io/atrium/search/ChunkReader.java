@@ -176,6 +176,58 @@ final class ChunkReader {
         }));
   }
 
+  /** The current chunks of one resource as Lucene documents (with their {@code vectorModel} vectors, if given). */
+  Future<List<LuceneIndex.ChunkDoc>> chunksOf(long resourceId, String vectorModel) {
+    String sql = vectorModel == null
+        ? "SELECT c.id, c.resource_id, c.content, NULL AS vector FROM context_chunks c WHERE c.resource_id = ? ORDER BY c.id"
+        : "SELECT c.id, c.resource_id, c.content, v.vector FROM context_chunks c "
+            + "LEFT JOIN chunk_vectors v ON v.chunk_id = c.id AND v.model = ? WHERE c.resource_id = ? ORDER BY c.id";
+    Tuple params = vectorModel == null ? Tuple.of(resourceId) : Tuple.of(vectorModel, resourceId);
+    return pool.preparedQuery(sql).execute(params).map(ChunkReader::chunkDocs);
+  }
+
+  /** Up to {@code limit} chunks with ids above {@code afterChunkId}, in id order: a rebuild's page. */
+  Future<List<LuceneIndex.ChunkDoc>> chunkPage(long afterChunkId, int limit, String vectorModel) {
+    String sql = vectorModel == null
+        ? "SELECT c.id, c.resource_id, c.content, NULL AS vector FROM context_chunks c WHERE c.id > ? ORDER BY c.id LIMIT ?"
+        : "SELECT c.id, c.resource_id, c.content, v.vector FROM context_chunks c "
+            + "LEFT JOIN chunk_vectors v ON v.chunk_id = c.id AND v.model = ? WHERE c.id > ? ORDER BY c.id LIMIT ?";
+    Tuple params = vectorModel == null ? Tuple.of(afterChunkId, limit) : Tuple.of(vectorModel, afterChunkId, limit);
+    return pool.preparedQuery(sql).execute(params).map(ChunkReader::chunkDocs);
+  }
+
+  /** Vectors stay encoded here: the index decodes them on its worker. */
+  private static List<LuceneIndex.ChunkDoc> chunkDocs(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<LuceneIndex.ChunkDoc> docs = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      byte[] vector = row.getValue("vector") == null ? null : bytes(row, "vector");
+      docs.add(new LuceneIndex.ChunkDoc(row.getLong("id"), row.getLong("resource_id"), row.getString("content"), vector));
+    }
+    return docs;
+  }
+
+  /** Index changes after {@code seq}, oldest first: {seq, resource_id, action}. */
+  Future<List<JsonObject>> changesSince(long seq) {
+    return pool.preparedQuery("SELECT seq, resource_id, action FROM index_changes WHERE seq > ? ORDER BY seq")
+        .execute(Tuple.of(seq))
+        .map(rows -> {
+          List<JsonObject> changes = new ArrayList<>(rows.size());
+          rows.forEach(row -> changes.add(new JsonObject().put("seq", row.getLong("seq"))
+              .put("resource_id", row.getLong("resource_id")).put("action", row.getString("action"))));
+          return changes;
+        });
+  }
+
+  /** The newest index change's seq (0 when there is none) and how many chunks there are. */
+  Future<long[]> seqAndChunkCount() {
+    return pool.query("SELECT (SELECT COALESCE(MAX(seq), 0) FROM index_changes), (SELECT COUNT(*) FROM context_chunks)")
+        .execute()
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new long[] {row.getLong(0), row.getLong(1)};
+        });
+  }
+
   private static byte[] bytes(Row row, String column) {
     Object value = row.getValue(column);
     if (value instanceof Buffer buffer) {

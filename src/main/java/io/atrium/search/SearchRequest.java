@@ -6,9 +6,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** A validated {@code /search/hybrid} request. */
-/** {@code rerank}: null, or the provider fields ({} for the configured judge) of the reranker to apply. */
+/**
+ * {@code rerank}: null, or the provider fields ({} for the configured judge) of the reranker to apply;
+ * {@code engine}: the full-text engine the request asks for, or null for the configured one.
+ */
 record SearchRequest(String query, List<SearchText.Token> terms, int topK, String fusion, String mode, Filters filters,
-    JsonObject rerank, Double vectorWeight, boolean explain) {
+    JsonObject rerank, Double vectorWeight, boolean explain, String engine) {
   private static final int MAX_QUERY_CHARS = 2000;
 
   static SearchRequest fromJson(JsonObject body, SearchSettings settings) {
@@ -61,9 +64,13 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
       throw ErrorCode.INVALID_REQUEST.exception(
           "rerank must be true, false or an object {provider?, model?, api_key?, base_url?}", "rerank");
     }
+    Object engine = body.getValue("engine");
+    if (engine != null && !"lucene".equals(engine) && !"fts5".equals(engine)) {
+      throw ErrorCode.INVALID_REQUEST.exception("engine must be \"lucene\" or \"fts5\"", "engine");
+    }
     JsonObject judge = rerank instanceof JsonObject fields ? fields.copy() : Boolean.TRUE.equals(rerank) ? new JsonObject() : null;
     return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, (String) mode,
-        Filters.fromJson((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain));
+        Filters.fromJson((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain), (String) engine);
   }
 
   boolean usesFullText() {

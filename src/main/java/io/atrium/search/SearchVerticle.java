@@ -21,9 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hybrid search ({@link Addresses#SEARCH_HYBRID}): FTS5 and the in-memory vector index run side by side and are
- * fused. The index is loaded from SQLite at start and follows {@link Addresses#EVENTS_INDEX_CHANGED}. If the
- * embedder cannot answer, results come from full-text alone and the reply says {@code "degraded": ["vector"]}.
+ * Hybrid search ({@link Addresses#SEARCH_HYBRID}): a full-text engine and a vector index run side by side and are
+ * fused. Full text comes from Lucene (the default; a derived index it keeps in step with SQLite) or SQLite FTS5;
+ * vectors from the exact in-memory scan, or from Lucene's HNSW graph once there are more than
+ * {@code search.exact_vector_limit} of them (decided at start, so only one copy is ever held). Both follow
+ * {@link Addresses#EVENTS_INDEX_CHANGED}. If the embedder cannot answer, results come from full-text alone and the
+ * reply says {@code "degraded": ["vector"]}; while Lucene is rebuilt, FTS5 answers.
  */
 public final class SearchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
@@ -39,19 +42,39 @@ public final class SearchVerticle extends VerticleBase {
   private String model;
   private String modelLanguage;
   private SearchSettings settings;
+  private Fts5Engine fts5;
+  /** Null when neither the configured engine nor the vector index needs Lucene. */
+  private LuceneEngine lucene;
+  private boolean approximateVectors;
 
   @Override
   public Future<?> start() {
     settings = SearchSettings.fromJson(config().getJsonObject("search", new JsonObject()));
     database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 4));
     reader = new ChunkReader(vertx, database.pool());
-    return Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS)
-        .compose(info -> {
+    fts5 = new Fts5Engine(reader);
+    return Future.all(Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS), reader.seqAndChunkCount())
+        .compose(both -> {
+          JsonObject info = both.resultAt(0);
+          long chunks = both.<long[]>resultAt(1)[1];
           model = info.getString("model");
           modelLanguage = info.getString("language", "any");
-          return reader.loadAll(model, index);
+          approximateVectors = settings.approximateVectors(chunks);
+          if ("lucene".equals(settings.engine()) || approximateVectors) {
+            lucene = new LuceneEngine(vertx, reader, Path.of(config().getString("index_dir")),
+                approximateVectors ? model : null, settings.commitIntervalMs());
+            return lucene.start();
+          }
+          return Future.succeededFuture();
         })
-        .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model))
+        .compose(v -> {
+          if (approximateVectors) {
+            LOG.info("vectors are searched in lucene's HNSW graph (more than {} chunks)", settings.exactVectorLimit());
+            return Future.succeededFuture();
+          }
+          return reader.loadAll(model, index)
+              .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model)).mapEmpty();
+        })
         .compose(v -> Future.all(
             vertx.eventBus().consumer(Addresses.SEARCH_HYBRID, this::search).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.SEARCH_CHUNKS, this::chunks).completion(),
@@ -60,10 +83,17 @@ public final class SearchVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return database.close();
+    Future<Void> luceneStopped = lucene == null ? Future.succeededFuture() : lucene.stop();
+    return luceneStopped.eventually(() -> database.close());
   }
 
   private void follow(JsonObject change) {
+    if (lucene != null) {
+      lucene.follow(change);
+    }
+    if (approximateVectors) {
+      return;
+    }
     long resourceId = change.getLong("resource_id");
     long generation = generations.merge(resourceId, 1L, Long::sum);
     if ("removed".equals(change.getString("action"))) {
@@ -87,15 +117,21 @@ public final class SearchVerticle extends VerticleBase {
       message.fail(e.failureCode(), e.getMessage());
       return;
     }
+    FullTextEngine engine;
+    try {
+      engine = fullTextEngine(request);
+    } catch (io.vertx.core.eventbus.ReplyException e) {
+      message.fail(e.failureCode(), e.getMessage());
+      return;
+    }
     int candidates = Math.max(settings.candidates(), request.topK());
-    Future<List<Fusion.Scored>> fullText = request.usesFullText()
-        ? reader.fullText(SearchText.ftsQuery(request.terms()), request.filters(), candidates)
-        : Future.succeededFuture(List.of());
     Future<Set<Long>> allowed = reader.allowedResources(request.filters());
-    Future<List<Fusion.Scored>> vector = !request.usesVectors() ? Future.succeededFuture(List.of()) : Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
-        .compose(reply -> allowed.compose(resources -> vertx.executeBlocking(
-            () -> index.search(Vectors.fromBase64(reply.getString("vector")), candidates, resources), false)))
-        .map(hits -> hits.stream().map(hit -> new Fusion.Scored(hit.chunkId(), hit.score())).toList());
+    Future<List<Fusion.Scored>> fullText = request.usesFullText()
+        ? engine.search(request, allowed, candidates)
+        : Future.succeededFuture(List.of());
+    Future<List<Fusion.Scored>> vector = !request.usesVectors() ? Future.succeededFuture(List.of())
+        : Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
+            .compose(reply -> nearest(Vectors.fromBase64(reply.getString("vector")), candidates, allowed));
     Future.join(fullText, vector).otherwiseEmpty()
         .compose(v -> {
           if (fullText.failed()) {
@@ -117,11 +153,42 @@ public final class SearchVerticle extends VerticleBase {
           };
           Set<Long> ids = new HashSet<>();
           fused.forEach(f -> ids.add(f.chunkId()));
-          return reader.details(ids).map(details -> render(fused, details, request, vector.failed()));
+          return reader.details(ids).map(details -> render(fused, details, request, vector.failed())
+              .put("engines", new JsonObject().put("full_text", engine.name())
+                  .put("vector", approximateVectors ? "hnsw" : "exact")));
         })
         .compose(reply -> request.rerank() == null ? Future.succeededFuture(reply) : rerank(request, reply))
         .onSuccess(message::reply)
         .onFailure(e -> ErrorCode.replyFailure(message, e));
+  }
+
+  /**
+   * The engine the request names, else the configured one; a configured Lucene that is still being rebuilt hands
+   * over to FTS5 (same answers, slower), while a request that names Lucene then gets a 503.
+   */
+  private FullTextEngine fullTextEngine(SearchRequest request) {
+    if ("fts5".equals(request.engine())) {
+      return fts5;
+    }
+    if ("lucene".equals(request.engine())) {
+      if (lucene == null) {
+        throw ErrorCode.INVALID_REQUEST.exception("the lucene engine is not enabled here (search.engine: fts5)", "engine");
+      }
+      if (!lucene.ready()) {
+        throw ErrorCode.UNAVAILABLE.exception("the lucene index is not ready: " + lucene.state(), "engine");
+      }
+      return lucene;
+    }
+    return "lucene".equals(settings.engine()) && lucene.ready() ? lucene : fts5;
+  }
+
+  /** The nearest chunks: by exact scan, or from the HNSW graph above the exact limit. */
+  private Future<List<Fusion.Scored>> nearest(float[] query, int candidates, Future<Set<Long>> allowed) {
+    if (approximateVectors) {
+      return lucene.nearest(query, candidates, allowed);
+    }
+    return allowed.compose(resources -> vertx.executeBlocking(() -> index.search(query, candidates, resources), false))
+        .map(hits -> hits.stream().map(hit -> new Fusion.Scored(hit.chunkId(), hit.score())).toList());
   }
 
   /** The results reordered by the agent's judge; if it fails, the fused order stays and the reply says so. */

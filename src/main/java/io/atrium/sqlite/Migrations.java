@@ -161,7 +161,17 @@ public final class Migrations {
             updated_at TEXT NOT NULL DEFAULT %s,
             UNIQUE (device, inode)
           )""".formatted(NOW, NOW),
-          "CREATE INDEX IF NOT EXISTS media_files_by_status ON media_files(status, id)"));
+          "CREATE INDEX IF NOT EXISTS media_files_by_status ON media_files(status, id)"),
+      // 5: the newest index change of each resource, written in the same transaction as its chunks; derived indexes
+      // (Lucene) remember the last seq they applied and catch up from here after a crash. One row per resource:
+      // a change replaces the row, with a new seq.
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS index_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            resource_id INTEGER NOT NULL UNIQUE,
+            action TEXT NOT NULL
+          )"""));
 
   private Migrations() {
   }

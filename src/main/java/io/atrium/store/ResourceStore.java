@@ -82,7 +82,7 @@ final class ResourceStore {
    * Replaces every chunk, full-text row and vector of a resource and marks it done, all in ONE transaction:
    * a reader sees the old index or the new one, never half of a file.
    */
-  int replaceChunks(long resourceId, String indexedHash, String model, JsonArray chunks) throws SQLException {
+  IndexChange replaceChunks(long resourceId, String indexedHash, String model, JsonArray chunks) throws SQLException {
     for (int i = 0; i < chunks.size(); i++) {
       if (!Integer.valueOf(i).equals(chunks.getJsonObject(i).getInteger("index"))) {
         throw ErrorCode.INVALID_REQUEST.exception("chunks must be in index order 0..n-1", "chunks");
@@ -106,8 +106,21 @@ final class ResourceStore {
       if (marked == 0) {
         throw ErrorCode.NOT_FOUND.exception("resource " + resourceId + " was deleted", "resource_id");
       }
-      return chunks.size();
+      return new IndexChange(resourceId, "replaced", recordChange(resourceId, "replaced"), chunks.size());
     });
+  }
+
+  /** A committed change of a resource's index: derived indexes apply changes in seq order. */
+  record IndexChange(long resourceId, String action, long seq, int chunks) {
+    JsonObject toJson() {
+      return new JsonObject().put("resource_id", resourceId).put("action", action).put("seq", seq).put("chunks", chunks);
+    }
+  }
+
+  /** Replaces the resource's row in index_changes, so it gets the next seq; in the caller's transaction. */
+  private long recordChange(long resourceId, String action) throws SQLException {
+    return insertReturningId("INSERT OR REPLACE INTO index_changes (resource_id, action) VALUES (?, ?) RETURNING seq",
+        resourceId, action);
   }
 
   private void deleteIndex(long resourceId) throws SQLException {
@@ -130,7 +143,9 @@ final class ResourceStore {
       if (removeRow) {
         w.update("DELETE FROM resources WHERE id = ?", resourceId);
       }
+      long seq = recordChange(resourceId, "removed");
       return new JsonObject()
+          .put("seq", seq)
           .put("resource_id", resourceId)
           .put("existed", filePath != null)
           .put("row_removed", removeRow)

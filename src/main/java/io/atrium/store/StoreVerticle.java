@@ -75,17 +75,17 @@ public final class StoreVerticle extends VerticleBase {
 
   private JsonObject replaceChunks(JsonObject body) throws SQLException {
     long resourceId = id(body, "resource_id");
-    int count = store.replaceChunks(resourceId, body.getString("indexed_hash"), body.getString("model"),
+    ResourceStore.IndexChange change = store.replaceChunks(resourceId, body.getString("indexed_hash"), body.getString("model"),
         body.getJsonArray("chunks", new JsonArray()));
-    vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED,
-        new JsonObject().put("resource_id", resourceId).put("action", "replaced").put("chunks", count));
-    return new JsonObject().put("resource_id", resourceId).put("chunks", count);
+    vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED, change.toJson());
+    return new JsonObject().put("resource_id", resourceId).put("chunks", change.chunks());
   }
 
   private JsonObject delete(JsonObject body) throws SQLException {
     long resourceId = id(body, "id");
     JsonObject deleted = store.delete(resourceId);
-    vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED, new JsonObject().put("resource_id", resourceId).put("action", "removed"));
+    vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED,
+        new JsonObject().put("resource_id", resourceId).put("action", "removed").put("seq", deleted.remove("seq")));
     return deleted;
   }
 

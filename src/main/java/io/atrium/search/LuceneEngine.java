@@ -1,0 +1,270 @@
+package io.atrium.search;
+
+import io.atrium.bus.Addresses;
+import io.atrium.bus.ErrorCode;
+import io.atrium.text.SearchText;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Apache Lucene as a full-text engine (and, when {@code vectorModel} is given, the HNSW vector index), kept in step
+ * with SQLite. Runs on the search verticle's context; every Lucene call goes to a worker.
+ *
+ * <p>Changes are applied one at a time, in seq order, each by reading the resource's current chunks from SQLite:
+ * at start the index catches up from the seq its last commit recorded (or is rebuilt, with progress events, when
+ * it is missing, unreadable, ahead of the database or holds another model's vectors), then it follows
+ * {@link Addresses#EVENTS_INDEX_CHANGED}. Commits happen on a timer; a crash loses at most what the next start
+ * replays. Until the start-up sync is done the engine is not {@link #ready()} and the search verticle answers
+ * from FTS5. A search waits for the changes already announced, so a client that saw "done" finds the file.
+ */
+final class LuceneEngine implements FullTextEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneEngine.class);
+  private static final int REBUILD_PAGE = 2000;
+  private static final long PROGRESS_EVERY_MS = 1000;
+
+  private final Vertx vertx;
+  private final ChunkReader reader;
+  private final Path path;
+  private final String vectorModel;
+  private final long commitIntervalMs;
+  private LuceneIndex index;
+  private Future<Void> tail = Future.succeededFuture();
+  private long appliedSeq = -1;
+  private long committedSeq = -1;
+  private boolean committing;
+  private boolean ready;
+  private int changesDuringSync;
+  private String state = "opening";
+  private long timer = -1;
+
+  /** @param vectorModel the embedding model whose vectors the index keeps for HNSW search, or null for none */
+  LuceneEngine(Vertx vertx, ChunkReader reader, Path path, String vectorModel, long commitIntervalMs) {
+    this.vertx = vertx;
+    this.reader = reader;
+    this.path = path;
+    this.vectorModel = vectorModel;
+    this.commitIntervalMs = commitIntervalMs;
+  }
+
+  @Override
+  public String name() {
+    return "lucene";
+  }
+
+  boolean ready() {
+    return ready;
+  }
+
+  boolean keepsVectors() {
+    return vectorModel != null;
+  }
+
+  /** Opens the index and starts the sync in the background; answers once the index is open. */
+  Future<Void> start() {
+    return vertx.executeBlocking(() -> LuceneIndex.open(path)).map(opened -> {
+      index = opened;
+      appliedSeq = opened.appliedSeq();
+      committedSeq = appliedSeq;
+      tail = syncAtStart().recover(e -> {
+        state = "error: " + e.getMessage();
+        LOG.error("lucene index at {} could not be synced with SQLite; full-text search stays on FTS5", path, e);
+        publish("error", 0, 0);
+        return Future.succeededFuture();
+      });
+      timer = vertx.setPeriodic(commitIntervalMs, id -> commitIfBehind());
+      return null;
+    });
+  }
+
+  private Future<Void> syncAtStart() {
+    return reader.seqAndChunkCount().compose(snapshot -> {
+      long databaseSeq = snapshot[0];
+      long chunks = snapshot[1];
+      boolean vectorsMissing = vectorModel != null && !vectorModel.equals(index.vectorModel());
+      if (appliedSeq < 0 || appliedSeq > databaseSeq || vectorsMissing) {
+        LOG.info("lucene index at {} is rebuilt from SQLite ({} chunks): {}", path, chunks,
+            appliedSeq < 0 ? "it was missing or unreadable" : appliedSeq > databaseSeq ? "it is ahead of the database"
+                : "it holds no vectors of " + vectorModel);
+        return rebuild(databaseSeq, chunks);
+      }
+      return catchUp().compose(v -> verify(chunks, databaseSeq));
+    }).onSuccess(v -> {
+      ready = true;
+      state = "ready";
+      publish("ready", 0, 0);
+    });
+  }
+
+  private Future<Void> catchUp() {
+    state = "catching up";
+    return reader.changesSince(appliedSeq).compose(changes -> {
+      if (!changes.isEmpty()) {
+        LOG.info("lucene index catches up {} resource changes after seq {}", changes.size(), appliedSeq);
+        publish("catching_up", 0, changes.size());
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (JsonObject change : changes) {
+        chain = chain.compose(v -> apply(change));
+      }
+      return chain;
+    });
+  }
+
+  /** A count that differs from SQLite's after catching up means the index missed something: rebuild it. */
+  private Future<Void> verify(long chunksInDatabase, long databaseSeq) {
+    return vertx.executeBlocking(() -> index.documents()).compose(documents -> {
+      if (documents == chunksInDatabase || changesDuringSync > 0 || appliedSeq > databaseSeq) {
+        return Future.succeededFuture(); // with changes arriving meanwhile the counts cannot be compared
+      }
+      LOG.warn("lucene index holds {} chunks, SQLite {}: rebuilding it", documents, chunksInDatabase);
+      return rebuild(databaseSeq, chunksInDatabase);
+    });
+  }
+
+  private Future<Void> rebuild(long databaseSeq, long total) {
+    state = "rebuilding";
+    publish("rebuilding", 0, total);
+    long[] lastPublished = {System.currentTimeMillis()};
+    return vertx.executeBlocking(() -> {
+      index.deleteAll();
+      return null;
+    }).compose(v -> rebuildFrom(0L, 0L, total, lastPublished)).compose(done -> vertx.<Void>executeBlocking(() -> {
+      index.commit(databaseSeq, vectorModel);
+      index.refresh();
+      LOG.info("lucene index rebuilt: {} chunks, {} MB on disk", done, index.bytesOnDisk() / (1 << 20));
+      return null;
+    })).onSuccess(v -> {
+      appliedSeq = Math.max(appliedSeq, databaseSeq);
+      committedSeq = databaseSeq;
+    });
+  }
+
+  private Future<Long> rebuildFrom(long afterChunkId, long done, long total, long[] lastPublished) {
+    return reader.chunkPage(afterChunkId, REBUILD_PAGE, vectorModel).compose(page -> {
+      if (page.isEmpty()) {
+        return Future.succeededFuture(done);
+      }
+      return vertx.executeBlocking(() -> {
+        index.add(page);
+        return null;
+      }).compose(v -> {
+        long now = System.currentTimeMillis();
+        long added = done + page.size();
+        state = "rebuilding (" + added + " of " + total + " chunks)";
+        if (now - lastPublished[0] >= PROGRESS_EVERY_MS) {
+          lastPublished[0] = now;
+          publish("rebuilding", added, total);
+        }
+        return rebuildFrom(page.getLast().chunkId(), added, total, lastPublished);
+      });
+    });
+  }
+
+  /** Follows one {@link Addresses#EVENTS_INDEX_CHANGED} announcement: queued behind every earlier one. */
+  void follow(JsonObject change) {
+    if (!ready) {
+      changesDuringSync++;
+    }
+    tail = tail.transform(previous -> apply(change).recover(e -> {
+      // the next start catches up from the last commit, which cannot be past this change
+      LOG.error("lucene index could not apply change {} of resource {}: {}", change.getLong("seq"),
+          change.getLong("resource_id"), e.getMessage());
+      return Future.succeededFuture();
+    }));
+  }
+
+  private Future<Void> apply(JsonObject change) {
+    Long seq = change.getLong("seq");
+    if (seq != null && seq <= appliedSeq) {
+      return Future.succeededFuture(); // already in the index (caught up or rebuilt after it was announced)
+    }
+    long resourceId = change.getLong("resource_id");
+    return reader.chunksOf(resourceId, vectorModel)
+        .compose(chunks -> vertx.<Void>executeBlocking(() -> {
+          index.replace(resourceId, chunks);
+          return null;
+        }))
+        .onSuccess(v -> {
+          if (seq != null) {
+            appliedSeq = Math.max(appliedSeq, seq);
+          }
+        });
+  }
+
+  private void commitIfBehind() {
+    if (!ready || committing || appliedSeq <= committedSeq) {
+      return;
+    }
+    committing = true;
+    long seq = appliedSeq;
+    vertx.executeBlocking(() -> {
+      index.commit(seq, vectorModel);
+      return null;
+    }).onComplete(done -> {
+      committing = false;
+      if (done.succeeded()) {
+        committedSeq = seq;
+      } else {
+        LOG.error("lucene commit failed: {}", done.cause().getMessage());
+      }
+    });
+  }
+
+  @Override
+  public Future<List<Fusion.Scored>> search(SearchRequest request, Future<Set<Long>> allowedResources, int limit) {
+    String text = request.terms().stream().map(SearchText.Token::text).collect(Collectors.joining(" "));
+    return whenCurrent().compose(v -> allowedResources).compose(resources -> vertx.executeBlocking(() -> {
+      index.refresh();
+      return index.search(index.terms(text), resources, limit);
+    }, false));
+  }
+
+  /** The approximate nearest chunks from the HNSW graph; only when the engine keeps vectors. */
+  Future<List<Fusion.Scored>> nearest(float[] vector, int k, Future<Set<Long>> allowedResources) {
+    return whenCurrent().compose(v -> allowedResources).compose(resources -> vertx.executeBlocking(() -> {
+      index.refresh();
+      return index.nearest(vector, k, resources);
+    }, false));
+  }
+
+  /** Completes once every change announced so far is applied; fails while the start-up sync runs. */
+  private Future<Void> whenCurrent() {
+    if (!ready) {
+      return Future.failedFuture(ErrorCode.UNAVAILABLE.exception("the lucene index is not ready: " + state, "engine"));
+    }
+    return tail;
+  }
+
+  String state() {
+    return state;
+  }
+
+  private void publish(String status, long done, long total) {
+    vertx.eventBus().publish(Addresses.EVENTS_SEARCH_INDEX, new JsonObject()
+        .put("engine", name()).put("status", status).put("done", done).put("total", total));
+  }
+
+  /** Cancels the commit timer, applies what is queued and commits it, then closes the index. */
+  Future<Void> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    if (index == null) {
+      return Future.succeededFuture();
+    }
+    return tail.transform(v -> vertx.executeBlocking(() -> {
+      if (ready) {
+        index.commit(appliedSeq, vectorModel);
+      }
+      index.close();
+      return null;
+    }));
+  }
+}

@@ -1,0 +1,173 @@
+package io.atrium.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.atrium.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SQLite is the truth and Lucene is derived from it: a crash after SQLite committed but before Lucene did, or a
+ * Lucene index that is corrupt or gone, is repaired at the next start, and nothing that was indexed is lost.
+ */
+@ExtendWith(VertxExtension.class)
+class SearchIndexRecoveryTest {
+
+  @Test
+  void aCrashBetweenTheSqliteCommitAndTheLuceneCommitIsCaughtUpAtRestart(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    // Lucene would commit only after an hour: the kill lands after SQLite's commit and before Lucene's
+    ChildAtrium child = ChildAtrium.start(dataDir, Map.of("ATRIUM_SEARCH_LUCENE_COMMIT_INTERVAL_MS", "3600000"),
+        dataDir.resolve("child.log"));
+    try {
+      AtriumHarness remote = new AtriumHarness(vertx, dataDir);
+      remote.port = child.port;
+      awaitHealthy(remote, child);
+      long id = uploadOne(remote, Files.writeString(dataDir.resolve("quokka.txt"),
+          "The quokka is a small marsupial that lives on Rottnest Island."));
+      remote.awaitStatus(id, Duration.ofMinutes(2), "done");
+      assertThat(resources(remote, "quokka marsupial")).as("searchable before the crash").containsExactly(id);
+      assertThat(luceneAppliedSeq(dataDir)).as("Lucene's last commit predates the file").isLessThan(sqliteSeq(dataDir));
+    } finally {
+      child.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: nothing is flushed
+    }
+
+    AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start();
+    try {
+      awaitLuceneReady(restarted);
+      assertThat(resources(restarted, "quokka marsupial")).hasSize(1);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (luceneAppliedSeq(dataDir) < sqliteSeq(dataDir) && System.nanoTime() < deadline) {
+        AtriumHarness.sleep(100);
+      }
+      assertThat(luceneAppliedSeq(dataDir)).as("the catch-up was committed").isEqualTo(sqliteSeq(dataDir));
+    } finally {
+      restarted.stop();
+    }
+  }
+
+  @Test
+  void aCorruptLuceneIndexIsRebuiltFromSqliteWithProgressEvents(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    AtriumHarness first = new AtriumHarness(vertx, dataDir).start();
+    long id = uploadOne(first, Files.writeString(dataDir.resolve("axolotl.txt"),
+        "The axolotl regrows lost limbs and stays aquatic all its life."));
+    first.awaitStatus(id, Duration.ofMinutes(2), "done");
+    first.stop();
+    try (Stream<Path> files = Files.list(dataDir.resolve("lucene"))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments")).toList()) {
+        Files.write(file, "not a lucene commit".getBytes()); // a torn write of the commit point
+      }
+    }
+
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.UI_NOTIFICATIONS, message -> {
+      if ("search_index".equals(message.body().getString("event"))) {
+        events.add(message.body());
+      }
+    });
+    AtriumHarness second = new AtriumHarness(vertx, dataDir).start();
+    try {
+      awaitLuceneReady(second);
+      assertThat(resources(second, "axolotl limbs")).containsExactly(id);
+      assertThat(events).as(events.toString()).extracting(e -> e.getString("status")).contains("rebuilding", "ready");
+      assertThat(events.getLast().getInteger("percentage")).isEqualTo(100);
+    } finally {
+      second.stop();
+    }
+  }
+
+  @Test
+  void aMissingLuceneIndexIsRebuiltAndFtsAnswersMeanwhile(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    AtriumHarness first = new AtriumHarness(vertx, dataDir).start(Map.of("ATRIUM_SEARCH_ENGINE", "fts5"));
+    long id = uploadOne(first, Files.writeString(dataDir.resolve("pangolin.txt"),
+        "Pangolins are covered in keratin scales and roll into a ball."));
+    first.awaitStatus(id, Duration.ofMinutes(2), "done");
+    first.stop();
+    assertThat(dataDir.resolve("lucene")).as("fts5 alone keeps no lucene index").doesNotExist();
+
+    AtriumHarness second = new AtriumHarness(vertx, dataDir).start();
+    try {
+      JsonObject meanwhile = second.search(new JsonObject().put("query", "pangolin keratin").put("mode", "fts"));
+      assertThat(meanwhile.getJsonArray("results")).isNotEmpty();
+      awaitLuceneReady(second);
+      assertThat(resources(second, "pangolin keratin")).containsExactly(id);
+    } finally {
+      second.stop();
+    }
+  }
+
+  private static List<Long> resources(AtriumHarness atrium, String query) {
+    JsonObject reply = atrium.search(new JsonObject().put("query", query).put("mode", "fts").put("engine", "lucene"));
+    return reply.getJsonArray("results").stream().map(r -> ((JsonObject) r).getLong("resource_id")).distinct().toList();
+  }
+
+  private static long uploadOne(AtriumHarness atrium, Path file) {
+    var response = atrium.upload(file);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
+    return response.bodyAsJsonObject().getJsonArray("resources").getJsonObject(0).getLong("resource_id");
+  }
+
+  /** A request naming Lucene is a 503 until its start-up sync is done. */
+  private static void awaitLuceneReady(AtriumHarness atrium) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline) {
+      status = atrium.post("/search/hybrid", new JsonObject().put("query", "anything").put("mode", "fts")
+          .put("engine", "lucene")).statusCode();
+      if (status == 200) {
+        return;
+      }
+      assertThat(status).isEqualTo(503);
+      AtriumHarness.sleep(100);
+    }
+    throw new AssertionError("lucene did not become ready; last status " + status);
+  }
+
+  private static void awaitHealthy(AtriumHarness atrium, ChildAtrium child) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!child.process.isAlive()) {
+        throw new AssertionError("atrium exited early: " + Files.readString(child.log));
+      }
+      try {
+        if (atrium.get("/health").statusCode() == 200) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // not listening yet
+      }
+      AtriumHarness.sleep(200);
+    }
+    throw new AssertionError("atrium did not become healthy: " + Files.readString(child.log));
+  }
+
+  private static long luceneAppliedSeq(Path dataDir) throws Exception {
+    try (FSDirectory directory = FSDirectory.open(dataDir.resolve("lucene"))) {
+      return Long.parseLong(SegmentInfos.readLatestCommit(directory).getUserData().getOrDefault("applied_seq", "-1"));
+    }
+  }
+
+  private static long sqliteSeq(Path dataDir) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("atrium.db"));
+        ResultSet rows = connection.createStatement().executeQuery("SELECT COALESCE(MAX(seq), 0) FROM index_changes")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+}
