@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * {@code index_changes} row applied, so a restart knows where to catch up from. Every method blocks: call it from a
  * worker. Thread-safe (IndexWriter and SearcherManager are).
  */
-final class LuceneIndex implements AutoCloseable {
+public final class LuceneIndex implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneIndex.class);
   static final String APPLIED_SEQ = "applied_seq";
   static final String VECTOR_MODEL = "vector_model";
@@ -64,7 +64,7 @@ final class LuceneIndex implements AutoCloseable {
   private static final int MAX_QUERY_TERMS = 512;
 
   /** A chunk as the index takes it; {@code vector} (encoded, {@link Vectors}) is null when vectors are not kept here. */
-  record ChunkDoc(long chunkId, long resourceId, String text, byte[] vector) {
+  public record ChunkDoc(long chunkId, long resourceId, String text, byte[] vector) {
   }
 
   private final Path path;
@@ -86,7 +86,7 @@ final class LuceneIndex implements AutoCloseable {
    * Opens the index at {@code path}, or starts an empty one when it is missing or cannot be read (corrupt, from an
    * incompatible Lucene): {@link #appliedSeq()} is then -1 and the caller rebuilds it from SQLite.
    */
-  static LuceneIndex open(Path path) throws IOException {
+  public static LuceneIndex open(Path path) throws IOException {
     Files.createDirectories(path);
     Directory directory = FSDirectory.open(path);
     boolean fresh = false;
@@ -165,7 +165,7 @@ final class LuceneIndex implements AutoCloseable {
   }
 
   /** Adds documents without deleting first: only for a rebuild into an emptied index. */
-  void add(List<ChunkDoc> chunks) throws IOException {
+  public void add(List<ChunkDoc> chunks) throws IOException {
     writer.addDocuments(chunks.stream().map(LuceneIndex::document).toList());
   }
 
@@ -185,7 +185,7 @@ final class LuceneIndex implements AutoCloseable {
   }
 
   /** Makes everything written so far durable, recording the seq it covers (and the model of its vectors). */
-  void commit(long appliedSeq, String vectorModel) throws IOException {
+  public void commit(long appliedSeq, String vectorModel) throws IOException {
     Map<String, String> data = new HashMap<>(commitData());
     data.put(APPLIED_SEQ, Long.toString(appliedSeq));
     if (vectorModel != null) {
@@ -198,11 +198,11 @@ final class LuceneIndex implements AutoCloseable {
   }
 
   /** Makes everything written so far visible to searches. */
-  void refresh() throws IOException {
+  public void refresh() throws IOException {
     searchers.maybeRefreshBlocking();
   }
 
-  int documents() throws IOException {
+  public int documents() throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       return searcher.getIndexReader().numDocs();
@@ -211,7 +211,7 @@ final class LuceneIndex implements AutoCloseable {
     }
   }
 
-  long bytesOnDisk() throws IOException {
+  public long bytesOnDisk() throws IOException {
     long total = 0;
     for (String file : directory.listAll()) {
       try {
@@ -224,7 +224,7 @@ final class LuceneIndex implements AutoCloseable {
   }
 
   /** The analysed terms of a question (stop words gone, stems, CJK bigrams), each once. */
-  List<String> terms(String text) {
+  public List<String> terms(String text) {
     Set<String> terms = new LinkedHashSet<>();
     try (TokenStream stream = analyzer.tokenStream(TEXT, text)) {
       CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
@@ -244,7 +244,7 @@ final class LuceneIndex implements AutoCloseable {
    * documents that cannot reach the top {@code limit}, so a long question does not score every row.
    * {@code allowedResources} (null: all) filters inside the search, before the top-k cut.
    */
-  List<Fusion.Scored> search(List<String> terms, Collection<Long> allowedResources, int limit) throws IOException {
+  public List<Fusion.Scored> search(List<String> terms, Collection<Long> allowedResources, int limit) throws IOException {
     if (terms.isEmpty() || (allowedResources != null && allowedResources.isEmpty())) {
       return List.of();
     }
@@ -260,7 +260,7 @@ final class LuceneIndex implements AutoCloseable {
   }
 
   /** The {@code k} nearest chunks by the HNSW graph (approximate), best first; filtered inside the graph search. */
-  List<Fusion.Scored> nearest(float[] vector, int k, Collection<Long> allowedResources) throws IOException {
+  public List<Fusion.Scored> nearest(float[] vector, int k, Collection<Long> allowedResources) throws IOException {
     if (allowedResources != null && allowedResources.isEmpty()) {
       return List.of();
     }

@@ -165,6 +165,27 @@ final class BenchAtrium implements AutoCloseable {
   }
 
   /** POST /search/hybrid over HTTP; null when atrium answers 400 (e.g. nothing searchable in the query). */
+  /**
+   * Stops atrium and starts it again on the same data folder, as a restart would (a vector index choice of
+   * "auto" is made again); answers the seconds until Lucene and the vectors answer searches again.
+   */
+  double restart(Map<String, String> overrides) {
+    harness.stop();
+    long start = System.nanoTime();
+    harness.start(overrides);
+    JsonObject probe = new JsonObject().put("query", "restart probe").put("engine", "lucene");
+    while (true) {
+      var response = harness.post("/search/hybrid", probe);
+      if (response.statusCode() == 200 && !response.bodyAsJsonObject().containsKey("degraded")) {
+        return (System.nanoTime() - start) / 1e9;
+      }
+      if (response.statusCode() != 200 && response.statusCode() != 503) {
+        throw new IllegalStateException("search failed after restart: " + response.statusCode() + " " + response.bodyAsString());
+      }
+      QualityBench.sleep(500);
+    }
+  }
+
   JsonObject search(JsonObject request) {
     var response = harness.post("/search/hybrid", request);
     if (response.statusCode() == 400) {

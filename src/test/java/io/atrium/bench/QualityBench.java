@@ -22,7 +22,7 @@ import java.util.Set;
  * Both in-process models, each on both sets.
  *
  * <p>Options: --models m1,m2  --sets scifact,cmrc  --configs fts,vector,rrf,dedupe,weighted  --alphas 0.5,0.6 (weighted
- * fusion at those vector weights)  --max-queries N  --max-docs N
+ * fusion at those vector weights)  --engines lucene,fts5 (the full-text engines to compare)  --max-queries N  --max-docs N
  * (the last two for development subsets only).
  */
 public final class QualityBench {
@@ -69,6 +69,7 @@ public final class QualityBench {
     int maxDocs = Integer.parseInt(options.getOrDefault("max-docs", "0"));
     List<String> configIds = Arrays.asList(options.getOrDefault("configs", "fts,vector,rrf,dedupe").split(","));
     List<Config> configs = new ArrayList<>(CONFIGS.stream().filter(c -> configIds.contains(c.id())).toList());
+    List<String> engines = Arrays.asList(options.getOrDefault("engines", "lucene,fts5").split(","));
     // --alphas 0.5,0.6: weighted fusion at those vector weights (the tuning grid; tune on TRAIN qrels only)
     for (String alpha : options.getOrDefault("alphas", "").split(",")) {
       if (!alpha.isBlank()) {
@@ -93,7 +94,7 @@ public final class QualityBench {
         if (set == null) {
           throw new IllegalArgumentException("unknown set " + setName + "; known: " + SETS.keySet());
         }
-        summary.addAll(runSet(model, set, configs, maxQueries, maxDocs));
+        summary.addAll(runSet(model, set, configs, engines, maxQueries, maxDocs));
       }
     }
     System.out.println();
@@ -102,7 +103,8 @@ public final class QualityBench {
     System.out.println(BenchData.loadLine("end"));
   }
 
-  private static List<String> runSet(String model, RetrievalSet set, List<Config> configs, int maxQueries, int maxDocs) {
+  private static List<String> runSet(String model, RetrievalSet set, List<Config> configs, List<String> engines,
+      int maxQueries, int maxDocs) {
     Path dir = BenchData.retrieval(set.dir());
     Path corpusFile = dir.resolve("corpus.jsonl");
     List<BenchData.Doc> docs = BenchData.corpus(corpusFile);
@@ -159,29 +161,35 @@ public final class QualityBench {
         docOf.put(resourceIds.get(i), docs.get(i).id());
       }
 
-      for (Config config : configs) {
-        double sum = 0;
-        int refused = 0;
-        long nanos = 0;
-        for (String queryId : queryIds) {
-          long t0 = System.nanoTime();
-          JsonObject reply = atrium.search(config.apply(new JsonObject()
-              .put("query", queryText.get(queryId)).put("top_k", TOP_K)));
-          nanos += System.nanoTime() - t0;
-          if (reply == null) {
-            refused++;
-            continue; // scores 0
+      for (String engine : engines) {
+        for (Config config : configs) {
+          if ("vector".equals(config.mode()) && !engine.equals(engines.getFirst())) {
+            continue; // the full-text engine plays no part
           }
-          checkMode(config, reply);
-          List<String> ranked = documents(reply.getJsonArray("results"), docOf, set.cutoff());
-          Map<String, Integer> relevant = qrels.get(queryId);
-          sum += set.metric().startsWith("nDCG") ? ndcg(ranked, relevant, set.cutoff()) : recall(ranked, relevant);
+          String label = "vector".equals(config.mode()) ? config.label() : config.label() + " [" + engine + "]";
+          double sum = 0;
+          int refused = 0;
+          long nanos = 0;
+          for (String queryId : queryIds) {
+            long t0 = System.nanoTime();
+            JsonObject reply = atrium.search(config.apply(new JsonObject()
+                .put("query", queryText.get(queryId)).put("top_k", TOP_K).put("engine", engine)));
+            nanos += System.nanoTime() - t0;
+            if (reply == null) {
+              refused++;
+              continue; // scores 0
+            }
+            checkMode(config, reply);
+            List<String> ranked = documents(reply.getJsonArray("results"), docOf, set.cutoff());
+            Map<String, Integer> relevant = qrels.get(queryId);
+            sum += set.metric().startsWith("nDCG") ? ndcg(ranked, relevant, set.cutoff()) : recall(ranked, relevant);
+          }
+          double value = sum / queryIds.size();
+          String line = String.format("%-20s %-12s %-9s %-26s %.4f  (%d queries, %d refused, mean %.1f ms/query)", model,
+              set.key(), set.metric(), label, value, queryIds.size(), refused, nanos / 1e6 / queryIds.size());
+          System.out.println(line);
+          lines.add(line);
         }
-        double value = sum / queryIds.size();
-        String line = String.format("%-20s %-12s %-9s %-14s %.4f  (%d queries, %d refused, mean %.1f ms/query)", model,
-            set.key(), set.metric(), config.label(), value, queryIds.size(), refused, nanos / 1e6 / queryIds.size());
-        System.out.println(line);
-        lines.add(line);
       }
     }
     return lines;

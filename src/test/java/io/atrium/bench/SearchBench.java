@@ -1,5 +1,7 @@
 package io.atrium.bench;
 
+import io.atrium.search.Fusion;
+import io.atrium.search.LuceneIndex;
 import io.atrium.search.VectorMath;
 
 import io.atrium.bus.Addresses;
@@ -7,6 +9,8 @@ import io.atrium.bus.Vectors;
 import io.atrium.text.SearchText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,23 +25,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Search latency of atrium ({@code POST /search/hybrid} over HTTP) against its raw parts, in one JVM and one run,
- * at growing index sizes: raw FTS5 (a plain sqlite-jdbc connection on the same database file running the same
- * MATCH expression with bm25 top-100) and a raw exact scan of the same vectors (one flat float[], the Vector API dot product when available,
- * top-100). Chunk rows are SciFact's (atrium's chunks and vectors, from the quality benchmark's cache), repeated
- * with distinct ids, written through {@code atrium.store.chunks.replace}, 100 chunks per resource.
+ * Search latency of atrium ({@code POST /search/hybrid} over HTTP, once per full-text engine) against the raw
+ * engines, in one JVM and one run, at growing index sizes. Raw parts: FTS5 (a plain sqlite-jdbc connection on the
+ * same database file running atrium's MATCH expression, bm25 top-100), Lucene (atrium's own {@link LuceneIndex},
+ * built here from the same rows into a scratch folder, BM25 top-100 of the same analysed terms), an exact scan of
+ * the same vectors (one flat float[], the Vector API dot product when available, top-100) and Lucene's HNSW graph
+ * of them (recall@100 against the exact scan). Each engine's build rate, disk and heap are measured on the same
+ * rows. Chunk rows are SciFact's (atrium's chunks and vectors, from the quality benchmark's cache), repeated with
+ * distinct ids, written through {@code atrium.store.chunks.replace}, 100 chunks per resource.
  *
- * <p>Options: --sizes 10000,100000  --queries 300  --warmup 50
+ * <p>Options: --sizes 10000,100000  --queries 300  --warmup 50  --fts5-queries N (FTS5 parts measured on the
+ * first N queries only; default all)  --hnsw true|false (build the raw HNSW copy)  --vector-index exact|hnsw|auto
+ * (atrium's setting)  --restart true (restart atrium after each load, so "auto" chooses again)
  */
 public final class SearchBench {
   private static final int RAW_TOP = 100;
   private static final int CHUNKS_PER_RESOURCE = 100;
+
+  /** One measured part of a query: runs it and answers how many hits it produced. */
+  private interface Part {
+    long run(int query) throws Exception;
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = QualityBench.options(args);
     int[] sizes = Arrays.stream(options.getOrDefault("sizes", "10000,100000").split(",")).mapToInt(Integer::parseInt).toArray();
     int queryCount = Integer.parseInt(options.getOrDefault("queries", "300"));
     int warmupCount = Integer.parseInt(options.getOrDefault("warmup", "50"));
+    int fts5Queries = Integer.parseInt(options.getOrDefault("fts5-queries", String.valueOf(queryCount)));
+    boolean hnsw = Boolean.parseBoolean(options.getOrDefault("hnsw", "true"));
+    String vectorIndex = options.getOrDefault("vector-index", "auto");
+    boolean restart = Boolean.parseBoolean(options.getOrDefault("restart", "false"));
 
     Path dir = BenchData.retrieval("scifact");
     Path corpusFile = dir.resolve("corpus.jsonl");
@@ -49,25 +67,30 @@ public final class SearchBench {
     List<String> measured = judged.subList(0, Math.min(queryCount, judged.size()));
     List<String> warmup = judged.subList(measured.size(), Math.min(judged.size(), measured.size() + warmupCount));
 
-    try (BenchAtrium atrium = BenchAtrium.start(Map.of())) {
+    Map<String, String> settings = Map.of("ATRIUM_SEARCH_VECTOR_INDEX", vectorIndex);
+    try (BenchAtrium atrium = BenchAtrium.start(settings)) {
       ChunkCache.Entry entry = ChunkCache.obtain(atrium, "scifact", corpusFile, docs);
       List<JsonObject> source = new ArrayList<>(entry.chunkCount());
       entry.chunks().forEach(chunks -> chunks.forEach(c -> source.add((JsonObject) c)));
       int dim = entry.dimension();
 
       System.out.println("# atrium search latency — " + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
-          + " cores, Java " + Runtime.version().feature() + ", model " + entry.model() + " (" + dim + " dims)");
+          + " cores, Java " + Runtime.version().feature() + ", model " + entry.model() + " (" + dim + " dims), -Xmx"
+          + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
       System.out.println("# rows: SciFact's " + source.size() + " atrium chunks (" + docs.size() + " docs) repeated with"
           + " distinct ids, " + CHUNKS_PER_RESOURCE + " chunks per resource, written via atrium.store.chunks.replace"
           + (entry.fromCache() ? " (vectors from cache)" : ""));
       System.out.println("# queries: " + measured.size() + " SciFact queries (train qrels), sequential, one client, after "
           + warmup.size() + " other warm-up queries; the parts interleaved per query, order rotated");
-      System.out.println("# atrium  : POST /search/hybrid {\"query\"} over loopback HTTP (mode hybrid, fusion rrf, top_k 10,"
-          + " 100 candidates per engine; includes embedding the query)");
-      System.out.println("# raw FTS : sqlite-jdbc on the same file: SELECT rowid FROM context_chunks_fts WHERE"
+      System.out.println("# atrium lucene / fts5: POST /search/hybrid {\"query\", \"engine\"} over loopback HTTP (hybrid,"
+          + " default fusion, top_k 10, 100 candidates per engine, vector index " + vectorIndex + "; includes embedding the query)");
+      System.out.println("# raw FTS5  : sqlite-jdbc on the same file: SELECT rowid FROM context_chunks_fts WHERE"
           + " context_chunks_fts MATCH <atrium's own MATCH expression> ORDER BY bm25(context_chunks_fts) LIMIT 100");
-      System.out.println("# raw scan: the same vectors in one flat float[], " + (VectorMath.SIMD ? "Vector API" : "scalar") + " dot products, top-100, one thread;"
-          + " query vectors computed beforehand by atrium.embed.query");
+      System.out.println("# raw Lucene: atrium's LuceneIndex over the same rows in a scratch folder, BM25 top-100 of the same terms");
+      System.out.println("# raw scan  : the same vectors in one flat float[], " + (VectorMath.SIMD ? "Vector API" : "scalar")
+          + " dot products, top-100, one thread; query vectors computed beforehand by atrium.embed.query");
+      System.out.println("# raw HNSW  : Lucene's HNSW graph (default M 16, beam 100) of the same vectors, top-100;"
+          + " recall@100 = share of the exact scan's top-100 it returns");
 
       System.out.println(BenchData.loadLine("start"));
 
@@ -84,23 +107,299 @@ public final class SearchBench {
         int added = loaded - before;
         double seconds = (System.nanoTime() - start) / 1e9;
         loadTotal += seconds;
-        QualityBench.sleep(2000); // the search verticle reloads each replaced resource's vectors asynchronously
-        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + atrium.databaseFile())) {
-          try (Statement st = raw.createStatement()) {
-            st.execute("PRAGMA busy_timeout = 10000");
-          }
+        System.out.println();
+        System.out.printf("%,d chunks: loaded %d more chunks via atrium.store.chunks.replace in %.1f s"
+            + " (%.0f chunks/s; %.1f s in all so far; atrium's Lucene follows each change)%n", size, added, seconds,
+            added / seconds, loadTotal);
+        if (restart) {
+          // with "auto", a start above search.exact_vector_limit chunks builds Lucene's HNSW graph instead of loading vectors
+          System.out.printf("%,d chunks: atrium restarted; Lucene and the vectors answered again after %.1f s%n", size,
+              atrium.restart(settings));
+        }
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + atrium.databaseFile());
+             Engines engines = Engines.build(raw, atrium.dataDir.resolve("bench-" + size), size, dim, hnsw)) {
+          long heapBefore = usedHeap();
           float[] flat = readVectors(raw, dim, size);
-          System.out.println();
-          System.out.printf("%d chunks: loaded %d more chunks via atrium.store.chunks.replace in %.1f s"
-              + " (%.0f chunks/s; %.1f s in all so far)%n", size, added, seconds, added / seconds, loadTotal);
-          measure(atrium, raw, flat, dim, size, warmup, warmupVectors, false);
-          measure(atrium, raw, flat, dim, size, measured, measuredVectors, true);
+          long flatHeap = usedHeap() - heapBefore;
+          engines.report(size, flatHeap, dim);
+          awaitAtriumCurrent(atrium, size);
+          Rounds warm = new Rounds(atrium, raw, engines, flat, dim, warmup, warmupVectors, warmup.size());
+          warm.run();
+          Rounds rounds = new Rounds(atrium, raw, engines, flat, dim, measured, measuredVectors, fts5Queries);
+          rounds.run();
+          rounds.report(size);
           System.out.println(BenchData.loadLine("the end of the " + size + "-chunk round"));
         }
       }
     }
     System.out.println(BenchData.loadLine("end"));
     System.exit(0);
+  }
+
+  /** Waits until atrium's Lucene answers (its follow-up of the load is applied) and its vectors are loaded. */
+  private static void awaitAtriumCurrent(BenchAtrium atrium, int size) {
+    long start = System.nanoTime();
+    atrium.search(new JsonObject().put("query", "warm up").put("engine", "lucene").put("mode", "fts"));
+    QualityBench.sleep(2000); // the exact index reloads each replaced resource's vectors asynchronously
+    System.out.printf("%,d chunks: atrium's Lucene was current %.1f s after the load%n", size, (System.nanoTime() - start) / 1e9);
+  }
+
+  static long usedHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      QualityBench.sleep(100);
+    }
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  /** The raw engines over the same rows: FTS5 rebuilt into a scratch file (for its build rate), Lucene, HNSW. */
+  private static final class Engines implements AutoCloseable {
+    final LuceneIndex text;
+    final LuceneIndex vectors;
+    final List<String> lines = new ArrayList<>();
+
+    private Engines(LuceneIndex text, LuceneIndex vectors) {
+      this.text = text;
+      this.vectors = vectors;
+    }
+
+    static Engines build(Connection raw, Path scratch, int size, int dim, boolean hnsw) throws Exception {
+      Files.createDirectories(scratch);
+      List<String> lines = new ArrayList<>();
+      // FTS5: the same terms into a fresh table of a scratch database (its file size is the index's disk)
+      Path ftsFile = scratch.resolve("fts5.db");
+      long t0 = System.nanoTime();
+      try (Statement st = raw.createStatement()) {
+        st.execute("ATTACH DATABASE '" + ftsFile + "' AS scratch");
+        st.execute("CREATE VIRTUAL TABLE scratch.fts USING fts5(terms, tokenize = 'porter unicode61 remove_diacritics 2')");
+        st.execute("INSERT INTO scratch.fts (rowid, terms) SELECT rowid, terms FROM main.context_chunks_fts");
+        st.execute("DETACH DATABASE scratch");
+      }
+      double ftsSeconds = (System.nanoTime() - t0) / 1e9;
+      lines.add(String.format("FTS5 build %6.1f s = %,9.0f chunks/s   disk %7.1f MB (%.1f MB per 100k)   heap: none"
+          + " (SQLite's page cache, outside the Java heap)", ftsSeconds, size / ftsSeconds, mb(Files.size(ftsFile)),
+          mb(Files.size(ftsFile)) * 100_000 / size));
+
+      long heapBefore = usedHeap();
+      t0 = System.nanoTime();
+      LuceneIndex text = LuceneIndex.open(scratch.resolve("lucene-text"));
+      feed(raw, text, false);
+      text.commit(0, null);
+      text.refresh();
+      double textSeconds = (System.nanoTime() - t0) / 1e9;
+      long textHeap = usedHeap() - heapBefore;
+      lines.add(String.format("Lucene (text) build %6.1f s = %,9.0f chunks/s   disk %7.1f MB (%.1f MB per 100k)"
+          + "   heap after open ~%.1f MB", textSeconds, size / textSeconds, mb(text.bytesOnDisk()),
+          mb(text.bytesOnDisk()) * 100_000 / size, mb(textHeap)));
+
+      LuceneIndex vectors = null;
+      if (hnsw) {
+        heapBefore = usedHeap();
+        t0 = System.nanoTime();
+        vectors = LuceneIndex.open(scratch.resolve("lucene-hnsw"));
+        feed(raw, vectors, true);
+        vectors.commit(0, "bench");
+        vectors.refresh();
+        double hnswSeconds = (System.nanoTime() - t0) / 1e9;
+        long hnswHeap = usedHeap() - heapBefore;
+        lines.add(String.format("Lucene (text + HNSW vectors) build %6.1f s = %,9.0f chunks/s   disk %7.1f MB (%.1f MB per 100k)"
+            + "   heap after open ~%.1f MB (the graph and vectors are memory-mapped, off heap)", hnswSeconds,
+            size / hnswSeconds, mb(vectors.bytesOnDisk()), mb(vectors.bytesOnDisk()) * 100_000 / size, mb(hnswHeap)));
+      }
+      Engines engines = new Engines(text, vectors);
+      engines.lines.addAll(lines);
+      return engines;
+    }
+
+    private static void feed(Connection raw, LuceneIndex index, boolean withVectors) throws SQLException, IOException {
+      String sql = withVectors
+          ? "SELECT c.id, c.resource_id, c.content, v.vector FROM context_chunks c JOIN chunk_vectors v ON v.chunk_id = c.id ORDER BY c.id"
+          : "SELECT c.id, c.resource_id, c.content, NULL FROM context_chunks c ORDER BY c.id";
+      List<LuceneIndex.ChunkDoc> batch = new ArrayList<>(2000);
+      try (Statement st = raw.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        while (rs.next()) {
+          batch.add(new LuceneIndex.ChunkDoc(rs.getLong(1), rs.getLong(2), rs.getString(3), withVectors ? rs.getBytes(4) : null));
+          if (batch.size() == 2000) {
+            index.add(batch);
+            batch.clear();
+          }
+        }
+      }
+      index.add(batch);
+    }
+
+    void report(int size, long flatHeap, int dim) {
+      String at = String.format("%,d chunks", size);
+      lines.forEach(line -> System.out.println(at + "  " + line));
+      System.out.printf("%s  exact vectors: flat float[] heap %.1f MB measured (%.1f MB per 100k; atrium's index adds"
+          + " 8 bytes of chunk id per row: %.1f MB per 100k)%n", at, mb(flatHeap), mb(flatHeap) * 100_000 / size,
+          mb(100_000L * (dim * 4L + 8)));
+    }
+
+    @Override
+    public void close() throws IOException {
+      text.close();
+      if (vectors != null) {
+        vectors.close();
+      }
+    }
+  }
+
+  static double mb(long bytes) {
+    return bytes / 1048576.0;
+  }
+
+  /** The parts of every query, interleaved and rotated so no part always runs first. */
+  private static final class Rounds {
+    final List<String> names = new ArrayList<>();
+    final List<Part> parts = new ArrayList<>();
+    final long[][] nanos;
+    final long[] hits;
+    final int fts5Queries;
+    final List<String> queries;
+    final int[] recallHits;
+    final float[][] vectors;
+    final int k = RAW_TOP;
+    final float[] flat;
+    final int dim;
+    final Engines engines;
+    final PreparedStatement fts;
+    int[][] exactTop;
+
+    Rounds(BenchAtrium atrium, Connection raw, Engines engines, float[] flat, int dim, List<String> queries,
+        float[][] vectors, int fts5Queries) throws SQLException {
+      this.queries = queries;
+      this.vectors = vectors;
+      this.flat = flat;
+      this.dim = dim;
+      this.engines = engines;
+      this.fts5Queries = fts5Queries;
+      this.fts = raw.prepareStatement("SELECT rowid FROM context_chunks_fts WHERE context_chunks_fts"
+          + " MATCH ? ORDER BY bm25(context_chunks_fts) LIMIT " + RAW_TOP);
+      exactTop = new int[queries.size()][];
+      recallHits = new int[queries.size()];
+      add("atrium POST /search/hybrid, engine lucene", q -> atrium(atrium, q, "lucene"));
+      add("atrium POST /search/hybrid, engine fts5  ", q -> q < fts5Queries ? atrium(atrium, q, "fts5") : -1);
+      add("raw Lucene BM25 top-100                  ", q -> engines.text.search(engines.text.terms(termsOf(q)), null, RAW_TOP).size());
+      add("raw FTS5 bm25 top-100                    ", q -> q < fts5Queries ? rawFts(q) : -1);
+      add("raw exact vector scan top-100            ", q -> {
+        exactTop[q] = scan(flat, dim, vectors[q], RAW_TOP);
+        return exactTop[q].length;
+      });
+      if (engines.vectors != null) {
+        add("raw Lucene HNSW top-100                  ", q -> {
+          List<Fusion.Scored> found = engines.vectors.nearest(vectors[q], RAW_TOP, null);
+          recallHits[q] = found.size();
+          hnswIds.put(q, found.stream().mapToLong(Fusion.Scored::chunkId).toArray());
+          return found.size();
+        });
+      }
+      add("atrium POST /search/hybrid, vector top-100", q -> {
+        JsonObject reply = atrium.search(new JsonObject().put("query", queries.get(q)).put("mode", "vector").put("top_k", RAW_TOP));
+        atriumVectorIndex = reply.getJsonObject("engines").getString("vector");
+        atriumVectorIds.put(q, reply.getJsonArray("results").stream().mapToLong(r -> ((JsonObject) r).getLong("chunk_id")).toArray());
+        return atriumVectorIds.get(q).length;
+      });
+      add("atrium.embed.query over the bus          ", q -> {
+        atrium.request(Addresses.EMBED_QUERY, new JsonObject().put("text", queries.get(q)));
+        return 1;
+      });
+      nanos = new long[parts.size()][queries.size()];
+      hits = new long[parts.size()];
+      chunkIdByRow = rowIds(raw);
+    }
+
+    final Map<Integer, long[]> hnswIds = new java.util.HashMap<>();
+    final Map<Integer, long[]> atriumVectorIds = new java.util.HashMap<>();
+    String atriumVectorIndex;
+    final long[] chunkIdByRow;
+
+    private static long[] rowIds(Connection raw) throws SQLException {
+      List<Long> ids = new ArrayList<>();
+      try (Statement st = raw.createStatement(); ResultSet rs = st.executeQuery("SELECT chunk_id FROM chunk_vectors ORDER BY chunk_id")) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+      return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private void add(String name, Part part) {
+      names.add(name);
+      parts.add(part);
+    }
+
+    private String termsOf(int q) {
+      return SearchText.queryTerms(queries.get(q)).stream().map(SearchText.Token::text).collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    private long rawFts(int q) throws SQLException {
+      fts.setString(1, SearchText.ftsQuery(SearchText.queryTerms(queries.get(q))));
+      long rows = 0;
+      try (ResultSet rs = fts.executeQuery()) {
+        while (rs.next()) {
+          rows++;
+        }
+      }
+      return rows;
+    }
+
+    private long atrium(BenchAtrium atrium, int q, String engine) {
+      JsonObject reply = atrium.search(new JsonObject().put("query", queries.get(q)).put("engine", engine));
+      if (reply == null || !engine.equals(reply.getJsonObject("engines").getString("full_text"))) {
+        throw new IllegalStateException("atrium did not answer query " + queries.get(q) + " with " + engine + ": " + reply);
+      }
+      return reply.getJsonArray("results").size();
+    }
+
+    void run() throws Exception {
+      for (int q = 0; q < queries.size(); q++) {
+        for (int step = 0; step < parts.size(); step++) {
+          int p = (q + step) % parts.size();
+          long t0 = System.nanoTime();
+          long found = parts.get(p).run(q);
+          nanos[p][q] = found < 0 ? -1 : System.nanoTime() - t0;
+          hits[p] += Math.max(0, found);
+        }
+      }
+      fts.close();
+    }
+
+    void report(int size) {
+      String at = String.format("%,d chunks", size);
+      double[][] pct = new double[parts.size()][];
+      for (int p = 0; p < parts.size(); p++) {
+        long[] timed = Arrays.stream(nanos[p]).filter(n -> n >= 0).toArray();
+        pct[p] = percentiles(timed);
+        System.out.printf("%s  %s p50 %8.2f ms  p99 %8.2f ms  (%d queries, mean %.1f hits)%n", at, names.get(p),
+            pct[p][0], pct[p][1], timed.length, (double) hits[p] / Math.max(1, timed.length));
+      }
+      int embed = parts.size() - 1;
+      System.out.printf("%s  ratio atrium-lucene / (raw Lucene + raw scan + embed)  p50 %.2fx  p99 %.2fx%n", at,
+          pct[0][0] / (pct[2][0] + pct[4][0] + pct[embed][0]), pct[0][1] / (pct[2][1] + pct[4][1] + pct[embed][1]));
+      System.out.printf("%s  ratio atrium-fts5   / (raw FTS5 + raw scan + embed)    p50 %.2fx  p99 %.2fx%n", at,
+          pct[1][0] / (pct[3][0] + pct[4][0] + pct[embed][0]), pct[1][1] / (pct[3][1] + pct[4][1] + pct[embed][1]));
+      if (engines.vectors != null) {
+        System.out.printf("%s  raw HNSW recall@100 against the exact scan: %.4f (mean over %d queries)%n", at,
+            recall(hnswIds), queries.size());
+      }
+      System.out.printf("%s  atrium's vector top-100 (%s index) recall@100 against the exact scan: %.4f%n", at,
+          atriumVectorIndex, recall(atriumVectorIds));
+    }
+
+    /** Mean share of the exact scan's top-100 that {@code found} returned, per query. */
+    private double recall(Map<Integer, long[]> found) {
+      double recall = 0;
+      for (int q = 0; q < queries.size(); q++) {
+        java.util.Set<Long> exact = new java.util.HashSet<>();
+        for (int row : exactTop[q]) {
+          exact.add(chunkIdByRow[row]);
+        }
+        recall += (double) Arrays.stream(found.get(q)).filter(exact::contains).count() / exact.size();
+      }
+      return recall / queries.size();
+    }
   }
 
   /** Adds resources of 100 chunks (source chunks in a cycle) until the index holds {@code target} chunks. */
@@ -151,79 +450,6 @@ public final class SearchBench {
       throw new IllegalStateException("chunk_vectors holds " + rows + " rows, expected " + expected);
     }
     return flat;
-  }
-
-  private static void measure(BenchAtrium atrium, Connection raw, float[] flat, int dim, int size, List<String> queries,
-      float[][] vectors, boolean report) throws SQLException {
-    long[] atriumNs = new long[queries.size()];
-    long[] ftsNs = new long[queries.size()];
-    long[] scanNs = new long[queries.size()];
-    long[] embedNs = new long[queries.size()];
-    long ftsRows = 0;
-    long atriumResults = 0;
-    int[] sink = new int[1];
-    try (PreparedStatement fts = raw.prepareStatement("SELECT rowid FROM context_chunks_fts WHERE context_chunks_fts"
-        + " MATCH ? ORDER BY bm25(context_chunks_fts) LIMIT " + RAW_TOP)) {
-      for (int i = 0; i < queries.size(); i++) {
-        String query = queries.get(i);
-        String match = SearchText.ftsQuery(SearchText.queryTerms(query));
-        for (int step = 0; step < 4; step++) {
-          switch ((i + step) % 4) {
-            case 0 -> {
-              long t0 = System.nanoTime();
-              JsonObject reply = atrium.search(new JsonObject().put("query", query));
-              atriumNs[i] = System.nanoTime() - t0;
-              if (reply == null) {
-                throw new IllegalStateException("atrium refused query " + query);
-              }
-              atriumResults += reply.getJsonArray("results").size();
-            }
-            case 1 -> {
-              long t0 = System.nanoTime();
-              fts.setString(1, match);
-              try (ResultSet rs = fts.executeQuery()) {
-                while (rs.next()) {
-                  sink[0] += (int) rs.getLong(1);
-                  ftsRows++;
-                }
-              }
-              ftsNs[i] = System.nanoTime() - t0;
-            }
-            case 2 -> {
-              long t0 = System.nanoTime();
-              sink[0] += scan(flat, dim, vectors[i], RAW_TOP)[0];
-              scanNs[i] = System.nanoTime() - t0;
-            }
-            default -> {
-              long t0 = System.nanoTime();
-              atrium.request(Addresses.EMBED_QUERY, new JsonObject().put("text", query));
-              embedNs[i] = System.nanoTime() - t0;
-            }
-          }
-        }
-      }
-    }
-    if (!report) {
-      return;
-    }
-    double[] a = percentiles(atriumNs);
-    double[] f = percentiles(ftsNs);
-    double[] s = percentiles(scanNs);
-    double[] e = percentiles(embedNs);
-    String at = String.format("%,d chunks", size);
-    System.out.printf("%s  atrium POST /search/hybrid   p50 %7.2f ms  p99 %7.2f ms  (mean %.1f results)%n", at, a[0], a[1],
-        (double) atriumResults / queries.size());
-    System.out.printf("%s  raw FTS5 bm25 top-100        p50 %7.2f ms  p99 %7.2f ms  (mean %.1f rows)%n", at, f[0], f[1],
-        (double) ftsRows / queries.size());
-    System.out.printf("%s  raw vector scan top-100      p50 %7.2f ms  p99 %7.2f ms%n", at, s[0], s[1]);
-    System.out.printf("%s  ratio atrium / (raw FTS + raw scan)   p50 %.2fx  p99 %.2fx  (goal <= 1.5x)%n", at,
-        a[0] / (f[0] + s[0]), a[1] / (f[1] + s[1]));
-    System.out.printf("%s  (for reference) atrium.embed.query over the bus  p50 %7.2f ms  p99 %7.2f ms;"
-        + " ratio atrium / (raw FTS + raw scan + query embed)  p50 %.2fx  p99 %.2fx%n", at, e[0], e[1],
-        a[0] / (f[0] + s[0] + e[0]), a[1] / (f[1] + s[1] + e[1]));
-    if (sink[0] == 42) {
-      System.out.println();
-    }
   }
 
   /** p50 and p99 in ms (nearest rank). */

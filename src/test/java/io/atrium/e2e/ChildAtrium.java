@@ -32,6 +32,25 @@ final class ChildAtrium {
     return new ChildAtrium(builder.start(), port, log);
   }
 
+  /** Waits until /health answers 200 (fails if the process exits first or 90 s pass), showing its log on failure. */
+  void awaitHealthy(io.vertx.ext.web.client.WebClient client) throws IOException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("atrium exited early: " + java.nio.file.Files.readString(log));
+      }
+      try {
+        if (client.get(port, "127.0.0.1", "/health").send().await().statusCode() == 200) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // not listening yet
+      }
+      AtriumHarness.sleep(200);
+    }
+    throw new AssertionError("atrium did not become healthy: " + java.nio.file.Files.readString(log));
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -38,7 +38,7 @@ class SearchIndexRecoveryTest {
     try {
       AtriumHarness remote = new AtriumHarness(vertx, dataDir);
       remote.port = child.port;
-      awaitHealthy(remote, child);
+      child.awaitHealthy(remote.client);
       long id = uploadOne(remote, Files.writeString(dataDir.resolve("quokka.txt"),
           "The quokka is a small marsupial that lives on Rottnest Island."));
       remote.awaitStatus(id, Duration.ofMinutes(2), "done");
@@ -137,24 +137,6 @@ class SearchIndexRecoveryTest {
       AtriumHarness.sleep(100);
     }
     throw new AssertionError("lucene did not become ready; last status " + status);
-  }
-
-  private static void awaitHealthy(AtriumHarness atrium, ChildAtrium child) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!child.process.isAlive()) {
-        throw new AssertionError("atrium exited early: " + Files.readString(child.log));
-      }
-      try {
-        if (atrium.get("/health").statusCode() == 200) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // not listening yet
-      }
-      AtriumHarness.sleep(200);
-    }
-    throw new AssertionError("atrium did not become healthy: " + Files.readString(child.log));
   }
 
   private static long luceneAppliedSeq(Path dataDir) throws Exception {

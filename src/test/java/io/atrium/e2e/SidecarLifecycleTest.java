@@ -41,7 +41,7 @@ class SidecarLifecycleTest {
   void killedMidIngestTheFileCompletesAfterRestart(Vertx vertx, @TempDir Path dataDir) throws Exception {
     WebClient client = WebClient.create(vertx);
     ChildAtrium first = start(dataDir, Map.of(), "first.log");
-    awaitHealthy(client, first);
+    first.awaitHealthy(client);
     HttpResponse<Buffer> upload = client.post(first.port, "127.0.0.1", "/api/v1/documents/upload")
         .sendMultipartForm(MultipartForm.create().binaryFileUpload("files", "moby-dick.epub",
             AtriumHarness.doc("epub/moby-dick.epub").toString(), "application/epub+zip")).await();
@@ -50,7 +50,7 @@ class SidecarLifecycleTest {
     first.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no chance to save anything
 
     ChildAtrium second = start(dataDir, Map.of(), "second.log");
-    awaitHealthy(client, second);
+    second.awaitHealthy(client);
       JsonObject done = awaitStatus(client, second, id, "done", Duration.ofMinutes(5));
       assertThat(done.getInteger("percentage")).isEqualTo(100);
       JsonObject hit = client.post(second.port, "127.0.0.1", "/search/hybrid")
@@ -63,7 +63,7 @@ class SidecarLifecycleTest {
   void shutdownAnswersThenExitsZero(Vertx vertx, @TempDir Path dataDir) throws Exception {
     WebClient client = WebClient.create(vertx);
     ChildAtrium atrium = start(dataDir, Map.of(), "atrium.log");
-    awaitHealthy(client, atrium);
+    atrium.awaitHealthy(client);
     assertThat(client.post(atrium.port, "127.0.0.1", "/shutdown").send().await().statusCode()).isEqualTo(202);
     assertThat(atrium.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
     assertThat(atrium.process.exitValue()).isZero();
@@ -73,7 +73,7 @@ class SidecarLifecycleTest {
   void exitsWhenTheParentClosesStandardInput(Vertx vertx, @TempDir Path dataDir) throws Exception {
     WebClient client = WebClient.create(vertx);
     ChildAtrium atrium = start(dataDir, Map.of("ATRIUM_SIDECAR_PARENT", "stdin"), "atrium.log");
-    awaitHealthy(client, atrium);
+    atrium.awaitHealthy(client);
     atrium.process.getOutputStream().close();
     assertThat(atrium.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
     assertThat(atrium.process.exitValue()).isZero();
@@ -84,7 +84,7 @@ class SidecarLifecycleTest {
     WebClient client = WebClient.create(vertx);
     ChildAtrium atrium = start(dataDir,
         Map.of("ATRIUM_SIDECAR_PARENT", "heartbeat", "ATRIUM_SIDECAR_HEARTBEAT_TIMEOUT_S", "3"), "atrium.log");
-    awaitHealthy(client, atrium);
+    atrium.awaitHealthy(client);
     for (int i = 0; i < 4; i++) {
       assertThat(client.post(atrium.port, "127.0.0.1", "/heartbeat").send().await().statusCode()).isEqualTo(200);
       AtriumHarness.sleep(1000);
@@ -92,24 +92,6 @@ class SidecarLifecycleTest {
     assertThat(atrium.process.isAlive()).as("alive while heartbeats come").isTrue();
     assertThat(atrium.process.waitFor(60, TimeUnit.SECONDS)).as("exited after heartbeats stopped").isTrue();
     assertThat(atrium.process.exitValue()).isZero();
-  }
-
-  private static void awaitHealthy(WebClient client, ChildAtrium atrium) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!atrium.process.isAlive()) {
-        throw new AssertionError("atrium exited early: " + Files.readString(atrium.log));
-      }
-      try {
-        if (client.get(atrium.port, "127.0.0.1", "/health").send().await().statusCode() == 200) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // not listening yet
-      }
-      AtriumHarness.sleep(200);
-    }
-    throw new AssertionError("atrium did not become healthy: " + Files.readString(atrium.log));
   }
 
   private static JsonObject awaitStatus(WebClient client, ChildAtrium atrium, long id, String wanted, Duration timeout) throws Exception {
