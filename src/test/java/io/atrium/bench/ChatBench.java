@@ -1,5 +1,6 @@
 package io.atrium.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.atrium.e2e.AtriumHarness;
 import io.atrium.fakes.FakeLlmServer;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,23 +33,26 @@ import java.util.Map;
  */
 public final class ChatBench {
   private static final String FIRST_TOKEN = "\"The\"";
+  private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static io.vertx.core.Context CLIENT_CONTEXT;
 
   public static void main(String[] args) throws Exception {
     int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
-    // atrium, and apart from it the outside world (the provider and the callers), each with its own Vert.x and event
-    // loops as separate processes would have: on a shared event loop the fake's writes delay atrium's reads
+    // atrium, the provider and the callers, each with its own Vert.x and event loops as separate processes would
+    // have: on a shared event loop the fake's writes delay atrium's reads, and a provider sharing the callers' loop
+    // would serve atrium's calls on the same thread that reads atrium's answers (twice the work of a direct call)
     Vertx vertx = Vertx.vertx();
-    Vertx outside = Vertx.vertx();
-    FakeLlmServer fake = new FakeLlmServer(outside);
+    Vertx provider = Vertx.vertx();
+    Vertx callers = Vertx.vertx();
+    FakeLlmServer fake = new FakeLlmServer(provider);
     fake.start();
     fake.streamDelayMs = delayMs;
     Path data = Files.createTempDirectory("atrium-chat-bench");
     AtriumHarness atrium = new AtriumHarness(vertx, data).start(Map.of("ATRIUM_CHAT_OPENAI_BASE_URL", fake.url("/openai/v1")));
-    CLIENT_CONTEXT = outside.getOrCreateContext();
-    HttpClient client = outside.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
+    CLIENT_CONTEXT = callers.getOrCreateContext();
+    HttpClient client = callers.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
     System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path, %d ms between streamed events, "
         + "%d cores, load average %s%n", concurrency, rounds, delayMs, Runtime.getRuntime().availableProcessors(),
         Files.readString(Path.of("/proc/loadavg")).trim());
@@ -79,7 +84,8 @@ public final class ChatBench {
         System.out.printf("; first token p50 %+.2f ms, p99 %+.2f ms (goal < 5 ms at p99)",
             atriumSamples.first(50) - directSamples.first(50), atriumSamples.first(99) - directSamples.first(99));
       }
-      System.out.println();
+      System.out.printf("; CPU %+.3f ms a request%n",
+          (atriumSamples.cpuNanos - directSamples.cpuNanos) / 1e6 / atriumSamples.total.size());
     }
     System.exit(0);
   }
@@ -95,7 +101,12 @@ public final class ChatBench {
     final List<Double> first = new ArrayList<>();
     final List<Double> total = new ArrayList<>();
 
-    void addAll(List<Sample> samples) {
+    /** Process CPU time (all threads: callers, provider and atrium) spent in this path's rounds. */
+    long cpuNanos;
+
+    void addAll(Round round) {
+      cpuNanos += round.cpuNanos();
+      List<Sample> samples = round.samples();
       samples.forEach(s -> {
         first.add(s.firstMs());
         total.add(s.totalMs());
@@ -111,12 +122,19 @@ public final class ChatBench {
     }
 
     void print(String label, boolean stream) {
-      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s%n", label, total.size(), total(50), total(99),
-          stream ? String.format("; first token p50 %.2f ms p99 %.2f ms", first(50), first(99)) : "");
+      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s; process CPU %.3f ms a request%n", label,
+          total.size(), total(50), total(99),
+          stream ? String.format("; first token p50 %.2f ms p99 %.2f ms", first(50), first(99)) : "",
+          cpuNanos / 1e6 / total.size());
     }
   }
 
-  private static List<Sample> round(HttpClient client, Target target, JsonObject body, int concurrency) {
+  /** One round's samples and the process CPU time it took. */
+  private record Round(List<Sample> samples, long cpuNanos) {
+  }
+
+  private static Round round(HttpClient client, Target target, JsonObject body, int concurrency) {
+    long cpuBefore = CPU.getProcessCpuTime();
     List<Future<Sample>> all = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       // sent from an event-loop context, so the response handlers are set before any of the body can arrive
@@ -125,7 +143,7 @@ public final class ChatBench {
       all.add(sample.future());
     }
     Future.all(all).await();
-    return all.stream().map(Future::result).toList();
+    return new Round(all.stream().map(Future::result).toList(), CPU.getProcessCpuTime() - cpuBefore);
   }
 
   private static Future<Sample> one(HttpClient client, Target target, JsonObject body) {
