@@ -34,11 +34,18 @@ final class ChatFlow {
   private final ChatSettings settings;
   private final LlmClient client;
   private final Map<String, Exchange> streaming = new HashMap<>();
+  private final RetrievalLogWriter logs;
 
   ChatFlow(Vertx vertx, ChatSettings settings, LlmClient client) {
     this.vertx = vertx;
     this.settings = settings;
     this.client = client;
+    this.logs = new RetrievalLogWriter(vertx, STORE_TIMEOUT_MS);
+  }
+
+  /** Completes once the retrieval_logs rows of the requests that ended so far are written. */
+  Future<Void> drainLogs() {
+    return logs.drain();
   }
 
   /**
@@ -226,7 +233,7 @@ final class ChatFlow {
     });
   }
 
-  /** One retrieval_logs row; never the key. Written after the answer, so a slow write never delays it. */
+  /** One retrieval_logs row; never the key. Written after the answer (in batches), so a slow write never delays it. */
   private void log(Exchange exchange, LlmReply reply, Throwable failure) {
     long now = System.nanoTime();
     JsonObject entry = new JsonObject()
@@ -249,8 +256,7 @@ final class ChatFlow {
       entry.put("outcome", exchange.cancelled ? "cancelled" : "error").put("error_code", error.getString("code"))
           .put("error", error.getString("message"));
     }
-    Bus.request(vertx, Addresses.STORE_CHAT_LOG, entry, STORE_TIMEOUT_MS)
-        .onFailure(e -> LOG.warn("chat request {}: retrieval log not written: {}", exchange.requestId, e.getMessage()));
+    logs.write(entry);
   }
 
   /** The failure body {code, message, …} of any failure, as the caller sees it. */
