@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ final class ChatFlow {
   private static final Logger LOG = LoggerFactory.getLogger(ChatFlow.class);
   private static final long STORE_TIMEOUT_MS = 10_000;
   private static final long SEARCH_TIMEOUT_MS = 15_000;
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   private final Vertx vertx;
   private final ChatSettings settings;
@@ -285,7 +287,7 @@ final class ChatFlow {
 
   private static String requestId(JsonObject body) {
     String id = body.getString("request_id");
-    return id != null && id.matches("[A-Za-z0-9-]{1,64}") ? id : UUID.randomUUID().toString();
+    return id != null && REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString();
   }
 
   /** The state of one request as it goes. */
