@@ -14,13 +14,17 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.VertxOptions;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Overhead of atrium's chat path against calling the (fake) provider directly, in one run on one machine: rounds of
@@ -34,6 +38,9 @@ import java.util.Map;
 public final class ChatBench {
   private static final String FIRST_TOKEN = "\"The\"";
   private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** The callers', the provider's and this main thread: every other Java thread is atrium's. */
+  private static final Set<Long> OUTSIDE_THREADS = new HashSet<>();
   private static io.vertx.core.Context CLIENT_CONTEXT;
 
   public static void main(String[] args) throws Exception {
@@ -42,10 +49,18 @@ public final class ChatBench {
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
     // atrium, the provider and the callers, each with its own Vert.x and event loops as separate processes would
     // have: on a shared event loop the fake's writes delay atrium's reads, and a provider sharing the callers' loop
-    // would serve atrium's calls on the same thread that reads atrium's answers (twice the work of a direct call)
+    // would serve atrium's calls on the same thread that reads atrium's answers (twice the work of a direct call).
+    // The provider and the callers have one event loop each, so their threads are known and atrium's own CPU time
+    // can be told apart from theirs.
     Vertx vertx = Vertx.vertx();
-    Vertx provider = Vertx.vertx();
-    Vertx callers = Vertx.vertx();
+    Vertx provider = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx callers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    OUTSIDE_THREADS.add(Thread.currentThread().threadId());
+    for (Vertx outside : List.of(provider, callers)) {
+      Promise<Long> thread = Promise.promise();
+      outside.getOrCreateContext().runOnContext(v -> thread.complete(Thread.currentThread().threadId()));
+      OUTSIDE_THREADS.add(thread.future().await());
+    }
     FakeLlmServer fake = new FakeLlmServer(provider);
     fake.start();
     fake.streamDelayMs = delayMs;
@@ -84,8 +99,9 @@ public final class ChatBench {
         System.out.printf("; first token p50 %+.2f ms, p99 %+.2f ms (goal < 5 ms at p99)",
             atriumSamples.first(50) - directSamples.first(50), atriumSamples.first(99) - directSamples.first(99));
       }
-      System.out.printf("; CPU %+.3f ms a request%n",
-          (atriumSamples.cpuNanos - directSamples.cpuNanos) / 1e6 / atriumSamples.total.size());
+      System.out.printf("; CPU a request: process %+.3f ms, atrium's threads %.3f ms%n",
+          (atriumSamples.cpuNanos - directSamples.cpuNanos) / 1e6 / atriumSamples.total.size(),
+          atriumSamples.atriumCpuNanos / 1e6 / atriumSamples.total.size());
     }
     System.exit(0);
   }
@@ -101,11 +117,14 @@ public final class ChatBench {
     final List<Double> first = new ArrayList<>();
     final List<Double> total = new ArrayList<>();
 
-    /** Process CPU time (all threads: callers, provider and atrium) spent in this path's rounds. */
+    /** Process CPU time (all threads: callers, provider, atrium, GC, JIT) spent in this path's rounds. */
     long cpuNanos;
+    /** The CPU time of atrium's own Java threads in this path's rounds. */
+    long atriumCpuNanos;
 
     void addAll(Round round) {
       cpuNanos += round.cpuNanos();
+      atriumCpuNanos += round.atriumCpuNanos();
       List<Sample> samples = round.samples();
       samples.forEach(s -> {
         first.add(s.firstMs());
@@ -122,19 +141,32 @@ public final class ChatBench {
     }
 
     void print(String label, boolean stream) {
-      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s; process CPU %.3f ms a request%n", label,
-          total.size(), total(50), total(99),
+      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s; CPU a request: process %.3f ms, atrium's "
+          + "threads %.3f ms%n", label, total.size(), total(50), total(99),
           stream ? String.format("; first token p50 %.2f ms p99 %.2f ms", first(50), first(99)) : "",
-          cpuNanos / 1e6 / total.size());
+          cpuNanos / 1e6 / total.size(), atriumCpuNanos / 1e6 / total.size());
     }
   }
 
   /** One round's samples and the process CPU time it took. */
-  private record Round(List<Sample> samples, long cpuNanos) {
+  private record Round(List<Sample> samples, long cpuNanos, long atriumCpuNanos) {
+  }
+
+  /** CPU time so far of each of atrium's live threads. */
+  private static Map<Long, Long> atriumThreadCpu() {
+    Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long nanos = OUTSIDE_THREADS.contains(id) ? -1 : THREADS.getThreadCpuTime(id);
+      if (nanos >= 0) {
+        cpu.put(id, nanos);
+      }
+    }
+    return cpu;
   }
 
   private static Round round(HttpClient client, Target target, JsonObject body, int concurrency) {
     long cpuBefore = CPU.getProcessCpuTime();
+    Map<Long, Long> atriumBefore = atriumThreadCpu();
     List<Future<Sample>> all = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       // sent from an event-loop context, so the response handlers are set before any of the body can arrive
@@ -143,7 +175,12 @@ public final class ChatBench {
       all.add(sample.future());
     }
     Future.all(all).await();
-    return new Round(all.stream().map(Future::result).toList(), CPU.getProcessCpuTime() - cpuBefore);
+    long cpu = CPU.getProcessCpuTime() - cpuBefore;
+    long atriumCpu = 0;
+    for (Map.Entry<Long, Long> thread : atriumThreadCpu().entrySet()) {
+      atriumCpu += thread.getValue() - atriumBefore.getOrDefault(thread.getKey(), 0L);
+    }
+    return new Round(all.stream().map(Future::result).toList(), cpu, atriumCpu);
   }
 
   private static Future<Sample> one(HttpClient client, Target target, JsonObject body) {
