@@ -33,7 +33,7 @@ import java.util.Set;
  * retrieval log write), then the same for whole answers. The fake replays the recorded OpenAI stream with
  * {@code delayMs} between events, like a model producing tokens. Reports p50/p99 of the time to the first token and
  * of the whole answer, and atrium minus direct.
- * Usage: ChatBench [concurrency=100] [rounds=10] [delayMs=10]
+ * Usage: ChatBench [concurrency=100] [rounds=10] [delayMs=10] [warmUpRounds=10]
  */
 public final class ChatBench {
   private static final String FIRST_TOKEN = "\"The\"";
@@ -47,6 +47,9 @@ public final class ChatBench {
     int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
+    // 3 rounds (300 requests) left much of both paths to the JIT compilers during the measured rounds, on the same 2
+    // cores; 10 rounds run each per-event method ~20,000 times first
+    int warmUpRounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
     // atrium, the provider and the callers, each with its own Vert.x and event loops as separate processes would
     // have: on a shared event loop the fake's writes delay atrium's reads, and a provider sharing the callers' loop
     // would serve atrium's calls on the same thread that reads atrium's answers (twice the work of a direct call).
@@ -68,8 +71,9 @@ public final class ChatBench {
     AtriumHarness atrium = new AtriumHarness(vertx, data).start(Map.of("ATRIUM_CHAT_OPENAI_BASE_URL", fake.url("/openai/v1")));
     CLIENT_CONTEXT = callers.getOrCreateContext();
     HttpClient client = callers.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
-    System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path, %d ms between streamed events, "
-        + "%d cores, load average %s%n", concurrency, rounds, delayMs, Runtime.getRuntime().availableProcessors(),
+    System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path after %d warm-up rounds, %d ms between "
+        + "streamed events, %d cores, load average %s%n", concurrency, rounds, warmUpRounds, delayMs,
+        Runtime.getRuntime().availableProcessors(),
         Files.readString(Path.of("/proc/loadavg")).trim());
 
     JsonObject providerBody = new JsonObject().put("model", "gpt-4o-mini")
@@ -80,7 +84,7 @@ public final class ChatBench {
 
     for (boolean stream : new boolean[] {true, false}) {
       // warm-up: JIT, connection pools
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < warmUpRounds; i++) {
         round(client, direct, providerBody.copy().put("stream", stream), concurrency);
         round(client, viaAtrium, atriumBody.copy().put("stream", stream), concurrency);
       }
