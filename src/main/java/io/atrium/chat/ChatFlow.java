@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +30,24 @@ final class ChatFlow {
   private static final Logger LOG = LoggerFactory.getLogger(ChatFlow.class);
   private static final long STORE_TIMEOUT_MS = 10_000;
   private static final long SEARCH_TIMEOUT_MS = 15_000;
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   private final Vertx vertx;
   private final ChatSettings settings;
   private final LlmClient client;
   private final Map<String, Exchange> streaming = new HashMap<>();
+  private final RetrievalLogWriter logs;
 
   ChatFlow(Vertx vertx, ChatSettings settings, LlmClient client) {
     this.vertx = vertx;
     this.settings = settings;
     this.client = client;
+    this.logs = new RetrievalLogWriter(vertx, STORE_TIMEOUT_MS);
+  }
+
+  /** Completes once the retrieval_logs rows of the requests that ended so far are written. */
+  Future<Void> drainLogs() {
+    return logs.drain();
   }
 
   /**
@@ -226,7 +235,7 @@ final class ChatFlow {
     });
   }
 
-  /** One retrieval_logs row; never the key. Written after the answer, so a slow write never delays it. */
+  /** One retrieval_logs row; never the key. Written after the answer (in batches), so a slow write never delays it. */
   private void log(Exchange exchange, LlmReply reply, Throwable failure) {
     long now = System.nanoTime();
     JsonObject entry = new JsonObject()
@@ -249,8 +258,7 @@ final class ChatFlow {
       entry.put("outcome", exchange.cancelled ? "cancelled" : "error").put("error_code", error.getString("code"))
           .put("error", error.getString("message"));
     }
-    Bus.request(vertx, Addresses.STORE_CHAT_LOG, entry, STORE_TIMEOUT_MS)
-        .onFailure(e -> LOG.warn("chat request {}: retrieval log not written: {}", exchange.requestId, e.getMessage()));
+    logs.write(entry);
   }
 
   /** The failure body {code, message, …} of any failure, as the caller sees it. */
@@ -279,7 +287,7 @@ final class ChatFlow {
 
   private static String requestId(JsonObject body) {
     String id = body.getString("request_id");
-    return id != null && id.matches("[A-Za-z0-9-]{1,64}") ? id : UUID.randomUUID().toString();
+    return id != null && REQUEST_ID.matcher(id).matches() ? id : UUID.randomUUID().toString();
   }
 
   /** The state of one request as it goes. */

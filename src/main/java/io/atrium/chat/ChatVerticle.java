@@ -36,7 +36,7 @@ public final class ChatVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return client == null ? Future.succeededFuture() : client.close();
+    return client == null ? Future.succeededFuture() : flow.drainLogs().eventually(client::close);
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {

@@ -1,8 +1,12 @@
 package io.atrium.chat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 
 /** The OpenAI chat-completions format, spoken by OpenAI, Grok, DeepSeek, Qwen, Ollama and other compatible servers. */
 final class OpenAiWire implements WireFormat {
@@ -82,6 +86,18 @@ final class OpenAiWire implements WireFormat {
           complete = true;
           return "";
         }
+        StreamChunk chunk = StreamChunk.read(data);
+        if (chunk == null) {
+          return readWhole(data);
+        }
+        if (chunk.usage() != null) {
+          usage = chunk.usage();
+        }
+        return chunk.content();
+      }
+
+      /** The chunks {@link StreamChunk} does not read (errors, odd shapes), parsed whole. */
+      private String readWhole(String data) {
         JsonObject chunk = WireFormat.parseJson(provider, data);
         if (chunk.getValue("error") instanceof JsonObject) {
           throw LlmCall.streamError(provider, errorMessage(chunk));
@@ -114,5 +130,117 @@ final class OpenAiWire implements WireFormat {
   @Override
   public String errorMessage(JsonObject body) {
     return body.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
+  }
+
+  /**
+   * What atrium takes from one ordinary streamed chunk — {@code choices[0].delta.content} and {@code usage} — read
+   * with Jackson's streaming parser, skipping the rest (id, model, fingerprints, logprobs, tool calls) instead of
+   * building maps of it: every event of every stream passes here on the chat event loop. {@link #read} answers null
+   * for anything else (an error, a chunk without a choices array, numbers that are not integers, bad JSON), which is
+   * then parsed whole and judged as before.
+   */
+  record StreamChunk(String content, Usage usage) {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    static StreamChunk read(String data) {
+      try (JsonParser parser = JSON.createParser(data)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        String content = null;
+        Usage usage = null;
+        boolean choices = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          switch (field) {
+            case "choices" -> {
+              if (value != JsonToken.START_ARRAY || choices) {
+                return null;
+              }
+              choices = true;
+              content = firstContent(parser);
+            }
+            case "usage" -> {
+              if (value == JsonToken.START_OBJECT) {
+                usage = usage(parser);
+                if (usage == null) {
+                  return null;
+                }
+              } else if (value == JsonToken.VALUE_NULL) {
+                usage = null; // the last "usage" wins, as in a parsed object
+              } else {
+                return null;
+              }
+            }
+            case "error" -> {
+              return null;
+            }
+            default -> parser.skipChildren();
+          }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null || !choices) {
+          return null;
+        }
+        return new StreamChunk(content == null ? "" : content, usage);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    /** At the array's start: the first choice's delta.content (null if none), leaving the parser at the array's end. */
+    private static String firstContent(JsonParser parser) throws IOException {
+      String content = null;
+      boolean first = true;
+      for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+        if (first && element == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("delta".equals(field) && value == JsonToken.START_OBJECT) {
+              content = null; // the last "delta" wins, as in a parsed object
+              while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String deltaField = parser.currentName();
+                JsonToken deltaValue = parser.nextToken();
+                if ("content".equals(deltaField)) {
+                  content = deltaValue == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+              }
+            } else {
+              if ("delta".equals(field)) {
+                content = null;
+              }
+              parser.skipChildren();
+            }
+          }
+        } else {
+          parser.skipChildren();
+        }
+        first = false;
+      }
+      return content;
+    }
+
+    /** At a usage object's start: its token counts, or null if one is not an integer. */
+    private static Usage usage(JsonParser parser) throws IOException {
+      int prompt = 0;
+      int completion = 0;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        boolean counted = "prompt_tokens".equals(field) || "completion_tokens".equals(field);
+        if (!counted) {
+          parser.skipChildren();
+        } else if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
+          return null;
+        } else if ("prompt_tokens".equals(field)) {
+          prompt = parser.getIntValue();
+        } else {
+          completion = parser.getIntValue();
+        }
+      }
+      return new Usage(prompt, completion);
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Chat over HTTP. A whole answer is one {@link Addresses#CHAT_COMPLETE} request. A streamed one ({@code "stream":
@@ -24,6 +25,7 @@ import java.util.UUID;
  */
 final class ChatRoutes {
   private static final long IDLE_CHECK_MS = 5_000;
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   private final Vertx vertx;
   private final long timeoutMs;
@@ -59,7 +61,7 @@ final class ChatRoutes {
       throw new HttpErrors.BadRequest("stream must be true or false", "stream");
     }
     Object requestId = body.getValue("request_id");
-    if (requestId != null && (!(requestId instanceof String id) || !id.matches("[A-Za-z0-9-]{1,64}"))) {
+    if (requestId != null && (!(requestId instanceof String id) || !REQUEST_ID.matcher(id).matches())) {
       throw new HttpErrors.BadRequest("request_id must be 1 to 64 letters, digits or dashes", "request_id");
     }
     if (!Boolean.TRUE.equals(stream)) {

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class ChatStore {
   private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
   private static final String NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+  private static final String INSERT_LOG = "INSERT INTO retrieval_logs (request_id, session_id, question, "
+      + "retrieved_chunk_ids, provider, model, streamed, latency_ms, first_token_ms, prompt_tokens, completion_tokens, "
+      + "outcome, error_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
   private final SqliteWriter writer;
   private final Supplier<Connection> connection;
@@ -144,33 +147,60 @@ public final class ChatStore {
     });
   }
 
-  /** One retrieval_logs row (the chat verticle never puts a key in it). */
-  JsonObject log(JsonObject entry) throws SQLException {
+  /**
+   * {entries: [retrieval_logs row, …]} → {ids}, in one transaction (the chat verticle batches the rows of requests
+   * that ended while the previous batch was written; it never puts a key in them). If that transaction fails, each
+   * row is tried in its own, so one unwritable row costs only itself (its id is null, and it is logged here).
+   */
+  JsonObject log(JsonObject body) throws SQLException {
+    JsonArray entries = body.getJsonArray("entries", new JsonArray());
     Connection c = connection.get();
-    return inTransaction(c, () -> {
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO retrieval_logs (request_id, session_id, question, "
-          + "retrieved_chunk_ids, provider, model, streamed, latency_ms, first_token_ms, prompt_tokens, completion_tokens, "
-          + "outcome, error_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-        insert.setString(1, entry.getString("request_id"));
-        setLong(insert, 2, entry.getLong("session_id"));
-        insert.setString(3, entry.getString("question", ""));
-        insert.setString(4, entry.getJsonArray("retrieved_chunk_ids", new JsonArray()).encode());
-        insert.setString(5, entry.getString("provider"));
-        insert.setString(6, entry.getString("model"));
-        insert.setInt(7, entry.getBoolean("streamed", false) ? 1 : 0);
-        insert.setLong(8, entry.getLong("latency_ms", 0L));
-        setLong(insert, 9, entry.getLong("first_token_ms"));
-        setLong(insert, 10, entry.getLong("prompt_tokens"));
-        setLong(insert, 11, entry.getLong("completion_tokens"));
-        insert.setString(12, entry.getString("outcome"));
-        insert.setString(13, entry.getString("error_code"));
-        insert.setString(14, entry.getString("error"));
-        try (ResultSet row = insert.executeQuery()) {
-          row.next();
-          return new JsonObject().put("id", row.getLong(1));
+    try {
+      return new JsonObject().put("ids", inTransaction(c, () -> insertLogs(entries)));
+    } catch (SQLException | RuntimeException batchFailed) {
+      if (entries.size() < 2) {
+        throw batchFailed;
+      }
+      JsonArray ids = new JsonArray();
+      for (int i = 0; i < entries.size(); i++) {
+        JsonArray one = new JsonArray().add(entries.getValue(i));
+        try {
+          ids.addAll(inTransaction(c, () -> insertLogs(one)));
+        } catch (SQLException | RuntimeException e) {
+          LOG.warn("retrieval log of chat request {} not written: {}", one.getJsonObject(0).getString("request_id"),
+              e.getMessage());
+          ids.addNull();
         }
       }
-    });
+      return new JsonObject().put("ids", ids);
+    }
+  }
+
+  private JsonArray insertLogs(JsonArray entries) throws SQLException {
+    JsonArray ids = new JsonArray();
+    PreparedStatement insert = writer.prepare(INSERT_LOG); // prepared once, kept by the writer
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject entry = entries.getJsonObject(i);
+      insert.setString(1, entry.getString("request_id"));
+      setLong(insert, 2, entry.getLong("session_id"));
+      insert.setString(3, entry.getString("question", ""));
+      insert.setString(4, entry.getJsonArray("retrieved_chunk_ids", new JsonArray()).encode());
+      insert.setString(5, entry.getString("provider"));
+      insert.setString(6, entry.getString("model"));
+      insert.setInt(7, entry.getBoolean("streamed", false) ? 1 : 0);
+      insert.setLong(8, entry.getLong("latency_ms", 0L));
+      setLong(insert, 9, entry.getLong("first_token_ms"));
+      setLong(insert, 10, entry.getLong("prompt_tokens"));
+      setLong(insert, 11, entry.getLong("completion_tokens"));
+      insert.setString(12, entry.getString("outcome"));
+      insert.setString(13, entry.getString("error_code"));
+      insert.setString(14, entry.getString("error"));
+      try (ResultSet row = insert.executeQuery()) {
+        row.next();
+        ids.add(row.getLong(1));
+      }
+    }
+    return ids;
   }
 
   private static JsonObject message(ResultSet row) throws SQLException {

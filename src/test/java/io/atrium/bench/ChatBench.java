@@ -1,5 +1,6 @@
 package io.atrium.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.atrium.e2e.AtriumHarness;
 import io.atrium.fakes.FakeLlmServer;
 import io.vertx.core.Future;
@@ -13,12 +14,17 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.VertxOptions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Overhead of atrium's chat path against calling the (fake) provider directly, in one run on one machine: rounds of
@@ -27,29 +33,47 @@ import java.util.Map;
  * retrieval log write), then the same for whole answers. The fake replays the recorded OpenAI stream with
  * {@code delayMs} between events, like a model producing tokens. Reports p50/p99 of the time to the first token and
  * of the whole answer, and atrium minus direct.
- * Usage: ChatBench [concurrency=100] [rounds=10] [delayMs=10]
+ * Usage: ChatBench [concurrency=100] [rounds=10] [delayMs=10] [warmUpRounds=10]
  */
 public final class ChatBench {
   private static final String FIRST_TOKEN = "\"The\"";
+  private static final OperatingSystemMXBean CPU = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** The callers', the provider's and this main thread: every other Java thread is atrium's. */
+  private static final Set<Long> OUTSIDE_THREADS = new HashSet<>();
   private static io.vertx.core.Context CLIENT_CONTEXT;
 
   public static void main(String[] args) throws Exception {
     int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     long delayMs = args.length > 2 ? Long.parseLong(args[2]) : 10;
-    // atrium, and apart from it the outside world (the provider and the callers), each with its own Vert.x and event
-    // loops as separate processes would have: on a shared event loop the fake's writes delay atrium's reads
+    // 3 rounds (300 requests) left much of both paths to the JIT compilers during the measured rounds, on the same 2
+    // cores; 10 rounds run each per-event method ~20,000 times first
+    int warmUpRounds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    // atrium, the provider and the callers, each with its own Vert.x and event loops as separate processes would
+    // have: on a shared event loop the fake's writes delay atrium's reads, and a provider sharing the callers' loop
+    // would serve atrium's calls on the same thread that reads atrium's answers (twice the work of a direct call).
+    // The provider and the callers have one event loop each, so their threads are known and atrium's own CPU time
+    // can be told apart from theirs.
     Vertx vertx = Vertx.vertx();
-    Vertx outside = Vertx.vertx();
-    FakeLlmServer fake = new FakeLlmServer(outside);
+    Vertx provider = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx callers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    OUTSIDE_THREADS.add(Thread.currentThread().threadId());
+    for (Vertx outside : List.of(provider, callers)) {
+      Promise<Long> thread = Promise.promise();
+      outside.getOrCreateContext().runOnContext(v -> thread.complete(Thread.currentThread().threadId()));
+      OUTSIDE_THREADS.add(thread.future().await());
+    }
+    FakeLlmServer fake = new FakeLlmServer(provider);
     fake.start();
     fake.streamDelayMs = delayMs;
     Path data = Files.createTempDirectory("atrium-chat-bench");
     AtriumHarness atrium = new AtriumHarness(vertx, data).start(Map.of("ATRIUM_CHAT_OPENAI_BASE_URL", fake.url("/openai/v1")));
-    CLIENT_CONTEXT = outside.getOrCreateContext();
-    HttpClient client = outside.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
-    System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path, %d ms between streamed events, "
-        + "%d cores, load average %s%n", concurrency, rounds, delayMs, Runtime.getRuntime().availableProcessors(),
+    CLIENT_CONTEXT = callers.getOrCreateContext();
+    HttpClient client = callers.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(concurrency * 2));
+    System.out.printf("chat benchmark: %d concurrent requests x %d rounds per path after %d warm-up rounds, %d ms between "
+        + "streamed events, %d cores, load average %s%n", concurrency, rounds, warmUpRounds, delayMs,
+        Runtime.getRuntime().availableProcessors(),
         Files.readString(Path.of("/proc/loadavg")).trim());
 
     JsonObject providerBody = new JsonObject().put("model", "gpt-4o-mini")
@@ -60,7 +84,7 @@ public final class ChatBench {
 
     for (boolean stream : new boolean[] {true, false}) {
       // warm-up: JIT, connection pools
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < warmUpRounds; i++) {
         round(client, direct, providerBody.copy().put("stream", stream), concurrency);
         round(client, viaAtrium, atriumBody.copy().put("stream", stream), concurrency);
       }
@@ -79,7 +103,9 @@ public final class ChatBench {
         System.out.printf("; first token p50 %+.2f ms, p99 %+.2f ms (goal < 5 ms at p99)",
             atriumSamples.first(50) - directSamples.first(50), atriumSamples.first(99) - directSamples.first(99));
       }
-      System.out.println();
+      System.out.printf("; CPU a request: process %+.3f ms, atrium's threads %.3f ms%n",
+          (atriumSamples.cpuNanos - directSamples.cpuNanos) / 1e6 / atriumSamples.total.size(),
+          atriumSamples.atriumCpuNanos / 1e6 / atriumSamples.total.size());
     }
     System.exit(0);
   }
@@ -95,7 +121,15 @@ public final class ChatBench {
     final List<Double> first = new ArrayList<>();
     final List<Double> total = new ArrayList<>();
 
-    void addAll(List<Sample> samples) {
+    /** Process CPU time (all threads: callers, provider, atrium, GC, JIT) spent in this path's rounds. */
+    long cpuNanos;
+    /** The CPU time of atrium's own Java threads in this path's rounds. */
+    long atriumCpuNanos;
+
+    void addAll(Round round) {
+      cpuNanos += round.cpuNanos();
+      atriumCpuNanos += round.atriumCpuNanos();
+      List<Sample> samples = round.samples();
       samples.forEach(s -> {
         first.add(s.firstMs());
         total.add(s.totalMs());
@@ -111,12 +145,32 @@ public final class ChatBench {
     }
 
     void print(String label, boolean stream) {
-      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s%n", label, total.size(), total(50), total(99),
-          stream ? String.format("; first token p50 %.2f ms p99 %.2f ms", first(50), first(99)) : "");
+      System.out.printf("%s n=%d: whole answer p50 %.2f ms p99 %.2f ms%s; CPU a request: process %.3f ms, atrium's "
+          + "threads %.3f ms%n", label, total.size(), total(50), total(99),
+          stream ? String.format("; first token p50 %.2f ms p99 %.2f ms", first(50), first(99)) : "",
+          cpuNanos / 1e6 / total.size(), atriumCpuNanos / 1e6 / total.size());
     }
   }
 
-  private static List<Sample> round(HttpClient client, Target target, JsonObject body, int concurrency) {
+  /** One round's samples and the process CPU time it took. */
+  private record Round(List<Sample> samples, long cpuNanos, long atriumCpuNanos) {
+  }
+
+  /** CPU time so far of each of atrium's live threads. */
+  private static Map<Long, Long> atriumThreadCpu() {
+    Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      long nanos = OUTSIDE_THREADS.contains(id) ? -1 : THREADS.getThreadCpuTime(id);
+      if (nanos >= 0) {
+        cpu.put(id, nanos);
+      }
+    }
+    return cpu;
+  }
+
+  private static Round round(HttpClient client, Target target, JsonObject body, int concurrency) {
+    long cpuBefore = CPU.getProcessCpuTime();
+    Map<Long, Long> atriumBefore = atriumThreadCpu();
     List<Future<Sample>> all = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       // sent from an event-loop context, so the response handlers are set before any of the body can arrive
@@ -125,7 +179,12 @@ public final class ChatBench {
       all.add(sample.future());
     }
     Future.all(all).await();
-    return all.stream().map(Future::result).toList();
+    long cpu = CPU.getProcessCpuTime() - cpuBefore;
+    long atriumCpu = 0;
+    for (Map.Entry<Long, Long> thread : atriumThreadCpu().entrySet()) {
+      atriumCpu += thread.getValue() - atriumBefore.getOrDefault(thread.getKey(), 0L);
+    }
+    return new Round(all.stream().map(Future::result).toList(), cpu, atriumCpu);
   }
 
   private static Future<Sample> one(HttpClient client, Target target, JsonObject body) {

@@ -50,4 +50,19 @@ class SseParserTest {
     parser.feed(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, 8, bytes.length)));
     assertThat(events).containsExactly("message|黑体字");
   }
+
+  @Test
+  void aStreamCutInTwoAtAnyByteGivesTheEventsOfTheWholeStream() {
+    byte[] stream = ("event: a\r\ndata: {\"t\":\"é\"}\r\n\r\n: ping\n\ndata: one\ndata:two\n\nid: 7\r"
+        + "data\r\rdata: last").getBytes(StandardCharsets.UTF_8);
+    for (int cut = 0; cut <= stream.length; cut++) {
+      List<String> seen = new ArrayList<>();
+      SseParser cutParser = new SseParser((event, data) -> seen.add(event + "|" + data));
+      cutParser.feed(Buffer.buffer(java.util.Arrays.copyOfRange(stream, 0, cut)));
+      cutParser.feed(Buffer.buffer(java.util.Arrays.copyOfRange(stream, cut, stream.length)));
+      cutParser.end();
+      assertThat(seen).as("cut at %d", cut)
+          .containsExactly("a|{\"t\":\"é\"}", "message|one\ntwo", "message|", "message|last");
+    }
+  }
 }

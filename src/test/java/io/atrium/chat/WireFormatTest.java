@@ -7,7 +7,10 @@ import io.atrium.bus.ErrorCode;
 import io.atrium.fakes.LlmFixtures;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,64 @@ class WireFormatTest {
     WireFormat wire = WireFormat.of(Provider.OPENAI, "2023-06-01", 4096);
     assertThat(stream(wire, LlmFixtures.cassette("openai/test_run_stream_sync_streams_real_model.yaml", 1).body()))
         .isEqualTo(new LlmReply("The capital of the UK is London.", new Usage(78, 9)));
+  }
+
+  @Test
+  void openAiStreamChunksReadWithoutMapsMeanWhatTheParsedChunkSays() {
+    List<String> chunks = new ArrayList<>();
+    new SseParser((event, data) -> chunks.add(data)).feed(Buffer.buffer(
+        LlmFixtures.cassette("openai/test_run_stream_sync_streams_real_model.yaml", 1).body()));
+    chunks.remove("[DONE]");
+    chunks.addAll(List.of(
+        "{\"choices\":[]}",
+        "{\"choices\":[{\"delta\":{\"content\":null}}],\"usage\":null}",
+        "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"},\"x\":[1,{\"y\":2}]}]}",
+        "{\"choices\":[{\"delta\":{\"content\":\"a\"},\"delta\":7}]}",
+        "{\"choices\":[7,{\"delta\":{\"content\":\"second\"}}]}",
+        "{\"choices\":[{\"delta\":{\"content\":{\"nested\":\"x\"}}}]}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"details\":{\"a\":[1]}}}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":3},\"usage\":null}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":3.5}}",
+        "{\"choices\":[],\"error\":null}",
+        "{\"choices\":{}}",
+        "{\"usage\":{\"prompt_tokens\":1}}",
+        "{\"error\":{\"message\":\"Overloaded\"}}",
+        "[1]",
+        "{\"choices\":[]} trailing",
+        "{\"choices\":[{\"delta\":{\"content\":\"\\u00e9\\n\"}}]}",
+        "not json"));
+    for (String chunk : chunks) {
+      assertThat(decode(chunk, true)).as(chunk).isEqualTo(decode(chunk, false));
+    }
+    assertThat(decode(chunks.get(chunks.size() - 2), true)).isEqualTo("é\n|none");
+  }
+
+  /** A chunk through the decoder, or (reference) through the parsed object as the decoder read every chunk before. */
+  private static String decode(String chunk, boolean decoder) {
+    try {
+      if (decoder) {
+        WireFormat.StreamDecoder read = WireFormat.of(Provider.OPENAI, "2023-06-01", 4096).decoder();
+        String text = read.onEvent("message", chunk);
+        return text + "|" + (read.usage() == Usage.NONE ? "none" : read.usage());
+      }
+      JsonObject json = new JsonObject(chunk);
+      if (json.getValue("error") instanceof JsonObject) {
+        return "failed: " + ErrorCode.UNAVAILABLE;
+      }
+      String usage = json.getValue("usage") instanceof JsonObject u
+          ? new Usage(u.getInteger("prompt_tokens", 0), u.getInteger("completion_tokens", 0)).toString() : "none";
+      if (!(json.getValue("choices") instanceof JsonArray choices)) {
+        return "failed: " + ErrorCode.BAD_GATEWAY;
+      }
+      String text = !choices.isEmpty() && choices.getValue(0) instanceof JsonObject choice
+          && choice.getValue("delta") instanceof JsonObject delta
+          && delta.getValue("content") instanceof String content ? content : "";
+      return text + "|" + usage;
+    } catch (LlmFailure failure) {
+      return "failed: " + failure.code;
+    } catch (DecodeException | ClassCastException e) {
+      return "failed: " + ErrorCode.BAD_GATEWAY;
+    }
   }
 
   @Test

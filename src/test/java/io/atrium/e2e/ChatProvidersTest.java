@@ -253,6 +253,24 @@ class ChatProvidersTest {
   }
 
   @Test
+  void requestsEndingTogetherEachGetTheirRetrievalLogRow() throws Exception {
+    // the rows are written in batches while the answers go out; none may be lost
+    List<String> ids = new ArrayList<>();
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String requestId = "together-" + i + "-" + System.nanoTime();
+      ids.add(requestId);
+      answers.add(atrium.client.post(atrium.port, "127.0.0.1", "/chat/completions")
+          .sendJsonObject(ask("openai", "gpt-4o").put("request_id", requestId).put("stream", i % 2 == 0)));
+    }
+    io.vertx.core.Future.all(answers).await();
+    answers.forEach(answer -> assertThat(answer.result().statusCode()).isEqualTo(200));
+    for (String requestId : ids) {
+      assertThat(retrievalLog(requestId).getString("outcome")).as(requestId).isEqualTo("ok");
+    }
+  }
+
+  @Test
   void aClientThatGoesAwayCancelsTheProviderCall() throws Exception {
     fake.streamDelayMs = 300;
     try {
