@@ -1,6 +1,7 @@
 package io.atrium.agent;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,16 +35,16 @@ final class AgentRequest {
   }
 
   static JsonObject decompose(JsonObject body) {
-    JsonObject task = new JsonObject().put("title", requiredString(body, "title", MAX_TITLE));
+    JsonObject task = new JsonObject().put("title", Fields.text(body, "title", MAX_TITLE, true));
     task.put("description", optionalString(body, "description", MAX_TEXT, null));
     task.put("context", optionalString(body, "context", MAX_TEXT, null));
-    task.put("task_id", optionalId(body, "task_id"));
+    task.put("task_id", Fields.optionalPositiveLong(body, "task_id"));
     return task;
   }
 
   /** {resource_id, chunk_ids}: seed 000 sends chunk ids as strings ("1"); numbers are accepted too. */
   static JsonObject tag(JsonObject body) {
-    Long resourceId = optionalId(body, "resource_id");
+    Long resourceId = Fields.optionalPositiveLong(body, "resource_id");
     if (resourceId == null) {
       throw invalid("resource_id is required", "resource_id");
     }
@@ -61,12 +62,9 @@ final class AgentRequest {
   }
 
   static boolean async(JsonObject body) {
-    Object value = body.getValue("async");
-    if (value != null && !(value instanceof Boolean)) {
-      throw invalid("async must be true or false", "async");
-    }
-    return Boolean.TRUE.equals(value);
+    return Boolean.TRUE.equals(Fields.optionalBoolean(body, "async"));
   }
+
 
   private static long chunkId(Object id) {
     try {
@@ -81,35 +79,11 @@ final class AgentRequest {
     throw invalid("every item of chunk_id_list must be a positive chunk id", "chunk_id_list");
   }
 
-  private static String requiredString(JsonObject body, String field, int max) {
-    String value = optionalString(body, field, max, null);
-    if (value == null || value.isBlank()) {
-      throw invalid(field + " is required and must be a non-empty string", field);
-    }
-    return value.strip();
-  }
-
   private static String optionalString(JsonObject body, String field, int max, String otherwise) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return otherwise;
-    }
-    if (!(value instanceof String text) || text.length() > max) {
-      throw invalid(field + " must be a string of at most " + max + " characters", field);
-    }
-    return text;
+    String value = Fields.optionalString(body, field, max);
+    return value == null ? otherwise : value;
   }
 
-  private static Long optionalId(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() <= 0) {
-      throw invalid(field + " must be a positive integer", field);
-    }
-    return ((Number) value).longValue();
-  }
 
   static ReplyException invalid(String message, String field) {
     return ErrorCode.INVALID_REQUEST.exception(message, field);

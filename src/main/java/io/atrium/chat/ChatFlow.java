@@ -3,6 +3,7 @@ package io.atrium.chat;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,26 +75,15 @@ final class ChatFlow {
   }
 
   Future<JsonObject> newSession(JsonObject body) {
-    Object title = body.getValue("title");
-    if (!(title instanceof String text) || text.isBlank() || text.length() > 500) {
-      throw ErrorCode.INVALID_REQUEST.exception("title must be a non-empty string of at most 500 characters", "title");
-    }
-    JsonObject create = new JsonObject().put("title", text.strip());
+    JsonObject create = new JsonObject().put("title", Fields.text(body, "title", 500, true));
     for (String field : List.of("task_id", "resource_id")) {
-      Object id = body.getValue(field);
-      if (id != null && (!(id instanceof Integer || id instanceof Long) || ((Number) id).longValue() <= 0)) {
-        throw ErrorCode.INVALID_REQUEST.exception(field + " must be a positive integer", field);
-      }
-      create.put(field, id);
+      create.put(field, Fields.optionalPositiveLong(body, field));
     }
     return Bus.request(vertx, Addresses.STORE_CHAT_SESSION_CREATE, create, STORE_TIMEOUT_MS);
   }
 
   Future<JsonObject> history(JsonObject body) {
-    Object id = body.getValue("session_id");
-    if (!(id instanceof Integer || id instanceof Long) || ((Number) id).longValue() <= 0) {
-      throw ErrorCode.INVALID_REQUEST.exception("session_id must be a positive integer", "session_id");
-    }
+    long id = Fields.positiveLong(body, "session_id");
     return Bus.request(vertx, Addresses.STORE_CHAT_SESSION_GET, new JsonObject().put("session_id", id), STORE_TIMEOUT_MS);
   }
 

@@ -1,6 +1,7 @@
 package io.atrium.chat;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -26,26 +27,26 @@ public record ChatRequest(Provider provider, String model, String apiKey, String
     if (body == null) {
       throw invalid("a JSON object body is required", null);
     }
-    String providerName = string(body, "provider", true);
+    String providerName = Fields.text(body, "provider", Integer.MAX_VALUE, true);
     Provider provider = Provider.of(providerName);
     if (provider == null) {
       throw invalid("provider must be one of " + Provider.names(), "provider");
     }
-    String model = string(body, "model", true);
+    String model = Fields.text(body, "model", Integer.MAX_VALUE, true);
     if (model.length() > 200) {
       throw invalid("model is longer than 200 characters", "model");
     }
-    String apiKey = string(body, "api_key", false);
+    String apiKey = Fields.text(body, "api_key", Integer.MAX_VALUE, false);
     if (apiKey != null && (apiKey.length() > 1000 || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
       throw invalid("api_key must be printable ASCII without spaces, at most 1000 characters", "api_key");
     }
-    String baseUrl = baseUrl(string(body, "base_url", false));
+    String baseUrl = baseUrl(Fields.text(body, "base_url", Integer.MAX_VALUE, false));
     List<ChatMessage> messages = messages(body);
     List<Long> contextIds = contextIds(body.getValue("context_resource_ids"));
-    Boolean retrieve = bool(body, "retrieve");
-    Long sessionId = positive(body, "session_id");
-    Boolean stream = bool(body, "stream");
-    Long maxTokens = positive(body, "max_tokens");
+    Boolean retrieve = Fields.optionalBoolean(body, "retrieve");
+    Long sessionId = Fields.optionalPositiveLong(body, "session_id");
+    Boolean stream = Fields.optionalBoolean(body, "stream");
+    Long maxTokens = Fields.optionalPositiveLong(body, "max_tokens");
     Object temperature = body.getValue("temperature");
     if (temperature != null && (!(temperature instanceof Number number) || number.doubleValue() < 0
         || number.doubleValue() > 2)) {
@@ -131,36 +132,6 @@ public record ChatRequest(Provider provider, String model, String apiKey, String
     } catch (URISyntaxException e) {
       throw invalid("base_url must be an http or https URL", "base_url");
     }
-  }
-
-  private static String string(JsonObject body, String field, boolean required) {
-    Object value = body.getValue(field);
-    if (value == null && !required) {
-      return null;
-    }
-    if (!(value instanceof String text) || text.isBlank()) {
-      throw invalid(field + " must be a non-empty string", field);
-    }
-    return text;
-  }
-
-  private static Boolean bool(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value != null && !(value instanceof Boolean)) {
-      throw invalid(field + " must be true or false", field);
-    }
-    return (Boolean) value;
-  }
-
-  private static Long positive(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() <= 0) {
-      throw invalid(field + " must be a positive integer", field);
-    }
-    return ((Number) value).longValue();
   }
 
   private static RuntimeException invalid(String message, String field) {

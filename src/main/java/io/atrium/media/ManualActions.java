@@ -3,6 +3,7 @@ package io.atrium.media;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -31,10 +32,7 @@ final class ManualActions {
   }
 
   Future<JsonObject> match(JsonObject body) {
-    Object tmdbId = body.getValue("tmdb_id");
-    if (!(tmdbId instanceof Integer || tmdbId instanceof Long) || ((Number) tmdbId).longValue() <= 0) {
-      throw ErrorCode.INVALID_REQUEST.exception("tmdb_id must be a positive integer", "tmdb_id");
-    }
+    long tmdbId = Fields.positiveLong(body, "tmdb_id");
     String type = body.getValue("type") instanceof String t ? t : "";
     if (!type.equals("movie") && !type.equals("episode")) {
       throw ErrorCode.INVALID_REQUEST.exception("type must be \"movie\" or \"episode\"", "type");
@@ -45,7 +43,7 @@ final class ManualActions {
       throw ErrorCode.INVALID_REQUEST.exception("an episode needs its episode number", "episode");
     }
     return claimOne(body, "PENDING", "FAILED", "CONFLICT", "COMPLETED")
-        .compose(file -> processor.processMatch(file, ((Number) tmdbId).longValue(), type, season, episode)
+        .compose(file -> processor.processMatch(file, tmdbId, type, season, episode)
             .compose(outcome -> queue.record(file, outcome).map(v -> outcome)));
   }
 

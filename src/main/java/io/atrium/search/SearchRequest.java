@@ -1,6 +1,7 @@
 package io.atrium.search;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.text.SearchText;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -47,10 +48,7 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
       }
       vectorWeight = vector.doubleValue();
     }
-    Object explain = body.getValue("explain");
-    if (explain != null && !(explain instanceof Boolean)) {
-      throw ErrorCode.INVALID_REQUEST.exception("explain must be true or false", "explain");
-    }
+    Boolean explain = Fields.optionalBoolean(body, "explain");
     Object mode = body.getValue("mode", "hybrid");
     if (!"hybrid".equals(mode) && !"fts".equals(mode) && !"vector".equals(mode)) {
       throw ErrorCode.INVALID_REQUEST.exception("mode must be \"hybrid\", \"fts\" or \"vector\"", "mode");

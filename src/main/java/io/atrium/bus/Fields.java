@@ -1,0 +1,67 @@
+package io.atrium.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Checks of request body fields that every verticle's requests share. A wrong field is an
+ * {@link ErrorCode#INVALID_REQUEST} (HTTP 400) naming it; an absent optional field is null.
+ */
+public final class Fields {
+  private Fields() {
+  }
+
+  /** A positive integer, or null when absent. */
+  public static Long optionalPositiveLong(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() <= 0) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a positive integer", field);
+    }
+    return ((Number) value).longValue();
+  }
+
+  /** A positive integer that must be there. */
+  public static long positiveLong(JsonObject body, String field) {
+    Long value = optionalPositiveLong(body, field);
+    if (value == null) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a positive integer", field);
+    }
+    return value;
+  }
+
+  /** true or false, or null when absent. */
+  public static Boolean optionalBoolean(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value != null && !(value instanceof Boolean)) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be true or false", field);
+    }
+    return (Boolean) value;
+  }
+
+  /** A string of at most {@code maxChars} characters (blank allowed), or null when absent. */
+  public static String optionalString(JsonObject body, String field, int maxChars) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.length() > maxChars) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a string of at most " + maxChars + " characters", field);
+    }
+    return text;
+  }
+
+  /** A non-blank string of at most {@code maxChars} characters, stripped; null when absent and not required. */
+  public static String text(JsonObject body, String field, int maxChars, boolean required) {
+    Object value = body.getValue(field);
+    if (value == null && !required) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.isBlank() || text.length() > maxChars) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a non-empty string"
+          + (maxChars == Integer.MAX_VALUE ? "" : " of at most " + maxChars + " characters"), field);
+    }
+    return text.strip();
+  }
+}
