@@ -67,8 +67,13 @@ final class Recognizer {
     this.rules = rules;
   }
 
+  /** The rule parser runs on a worker (a few hundred µs of regexes a name: too long for the event loop). */
   Future<Recognized> recognize(String relativePath) {
-    Recognition byRules = rules.apply(relativePath);
+    return vertx.executeBlocking(() -> rules.apply(relativePath), false)
+        .compose(byRules -> recognize(relativePath, byRules));
+  }
+
+  private Future<Recognized> recognize(String relativePath, Recognition byRules) {
     Long explicitId = byRules.tmdbId(); // the rule parser reads [tmdbid-603] and its kin, whoever recognises the rest
     if (!llm.containsKey("provider") || !llm.containsKey("model")) {
       return Future.succeededFuture(new Recognized(byRules, "rules"));
