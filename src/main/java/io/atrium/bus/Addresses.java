@@ -84,6 +84,8 @@ public final class Addresses {
   public static final String AGENT_RERANK = "atrium.agent.rerank";
   /** Request: chunk texts of one resource ({resource_id, chunk_ids?, limit?}), for the agent. */
   public static final String SEARCH_CHUNKS = "atrium.search.chunks";
+  /** Request: the search indexes' state ({full_text, lucene?: {state, ready}, vector_index}), for /health. */
+  public static final String SEARCH_STATUS = "atrium.search.status";
 
   /** Request: create or update a suggestion row (writer). */
   public static final String STORE_SUGGESTION_SAVE = "atrium.store.suggestion.save";

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@link ChatRoutes}); every failure is rendered by {@link HttpErrors}. Deployed last, so no request can reach a consumer that is not registered yet.
  */
 public final class HttpVerticle extends VerticleBase {
+  private static final long HEALTH_TIMEOUT_MS = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final long REQUEST_TIMEOUT_MS = 30_000;
   private static final Set<String> SOURCE_TYPES = Set.of("resource", "task");
@@ -40,8 +41,7 @@ public final class HttpVerticle extends VerticleBase {
         .setDeleteUploadedFilesOnEnd(true);
 
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ok(ctx, 200,
-        new JsonObject().put("status", "ok").put("version", conf.getString("version", "dev"))));
+    router.get("/health").handler(this::health);
     router.post("/ingest/notify").handler(json).handler(this::notifyIngest);
     router.get("/ingest/status/:id").handler(ctx -> forward(ctx, Addresses.INGEST_STATUS, idBody(ctx), 200));
     router.post("/ingest/retry/:id").handler(ctx -> forward(ctx, Addresses.INGEST_RETRY, idBody(ctx), 202));
@@ -104,6 +104,19 @@ public final class HttpVerticle extends VerticleBase {
 
   private static JsonObject idBody(RoutingContext ctx) {
     return new JsonObject().put("id", Requests.pathId(ctx, "id"));
+  }
+
+  /**
+   * Seed 001's {status, version}, plus each component that can lag behind: search (which engine answers, Lucene
+   * rebuilding). status is "degraded" when a component does not answer within a second; HTTP 200 either way, since
+   * atrium itself is up.
+   */
+  private void health(RoutingContext ctx) {
+    JsonObject health = new JsonObject().put("status", "ok").put("version", config().getString("version", "dev"));
+    Bus.request(vertx, Addresses.SEARCH_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
+        .onSuccess(search -> ok(ctx, 200, health.put("search", search)))
+        .onFailure(e -> ok(ctx, 200, health.put("status", "degraded")
+            .put("search", new JsonObject().put("error", e.getMessage()))));
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, int status) {

@@ -78,6 +78,7 @@ public final class SearchVerticle extends VerticleBase {
         .compose(v -> Future.all(
             vertx.eventBus().consumer(Addresses.SEARCH_HYBRID, this::search).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.SEARCH_CHUNKS, this::chunks).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.SEARCH_STATUS, msg -> msg.reply(status())).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_INDEX_CHANGED, msg -> follow(msg.body())).completion()));
   }
 
@@ -180,6 +181,17 @@ public final class SearchVerticle extends VerticleBase {
       return lucene;
     }
     return "lucene".equals(settings.engine()) && lucene.ready() ? lucene : fts5;
+  }
+
+  /** What /health reports: the engine answering full-text searches now, Lucene's state, the vector index. */
+  private JsonObject status() {
+    JsonObject status = new JsonObject()
+        .put("full_text", "lucene".equals(settings.engine()) && lucene.ready() ? "lucene" : "fts5")
+        .put("vector_index", approximateVectors ? "hnsw" : "exact");
+    if (lucene != null) {
+      status.put("lucene", new JsonObject().put("ready", lucene.ready()).put("state", lucene.state()));
+    }
+    return status;
   }
 
   /** The nearest chunks: by exact scan, or from the HNSW graph above the exact limit. */

@@ -108,6 +108,16 @@ class SearchEnginesTest {
   }
 
   @Test
+  void healthSaysWhichEnginesAnswer() {
+    JsonObject health = atrium.get("/health").bodyAsJsonObject();
+    assertThat(health.getString("status")).isEqualTo("ok");
+    assertThat(health.getJsonObject("search").getString("full_text")).isEqualTo("lucene");
+    assertThat(health.getJsonObject("search").getString("vector_index")).isEqualTo("exact");
+    assertThat(health.getJsonObject("search").getJsonObject("lucene"))
+        .isEqualTo(new JsonObject().put("ready", true).put("state", "ready"));
+  }
+
+  @Test
   void aDeletedResourceIsGoneFromEveryEngine() {
     long doomed = uploadOne(writeUnchecked("doomed-okapi.txt", "The okapi is a giraffid that lives in the Ituri rainforest."));
     atrium.awaitStatus(doomed, Duration.ofMinutes(2), "done");
