@@ -28,6 +28,7 @@ final class LuceneEngine implements FullTextEngine {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneEngine.class);
   private static final int REBUILD_PAGE = 2000;
   private static final long PROGRESS_EVERY_MS = 1000;
+  private static final long RETRY_MS = 5000;
 
   private final Vertx vertx;
   private final ChunkReader reader;
@@ -37,6 +38,8 @@ final class LuceneEngine implements FullTextEngine {
   private LuceneIndex index;
   private Future<Void> tail = Future.succeededFuture();
   private long appliedSeq = -1;
+  /** Announced changes whose application failed; they are retried, and no commit records a seq past them. */
+  private final java.util.TreeSet<Long> unapplied = new java.util.TreeSet<>();
   private long committedSeq = -1;
   private boolean committing;
   private boolean ready;
@@ -172,17 +175,29 @@ final class LuceneEngine implements FullTextEngine {
     if (!ready) {
       changesDuringSync++;
     }
-    tail = tail.transform(previous -> apply(change).recover(e -> {
-      // the next start catches up from the last commit, which cannot be past this change
-      LOG.error("lucene index could not apply change {} of resource {}: {}", change.getLong("seq"),
-          change.getLong("resource_id"), e.getMessage());
-      return Future.succeededFuture();
-    }));
+    Long seq = change.getLong("seq");
+    tail = tail.transform(previous -> apply(change)
+        .onSuccess(v -> unapplied.remove(seq))
+        .recover(e -> {
+          // commits stay below this change until a retry applies it, so a restart would catch up from before it
+          LOG.error("lucene index could not apply change {} of resource {} (retried in {} ms): {}", seq,
+              change.getLong("resource_id"), RETRY_MS, e.getMessage());
+          if (seq != null) {
+            unapplied.add(seq);
+          }
+          vertx.setTimer(RETRY_MS, id -> follow(change));
+          return Future.succeededFuture();
+        }));
+  }
+
+  /** The seq a commit may record: everything up to it is applied, nothing failed below it. */
+  private long committableSeq() {
+    return unapplied.isEmpty() ? appliedSeq : Math.min(appliedSeq, unapplied.first() - 1);
   }
 
   private Future<Void> apply(JsonObject change) {
     Long seq = change.getLong("seq");
-    if (seq != null && seq <= appliedSeq) {
+    if (seq != null && seq <= appliedSeq && !unapplied.contains(seq)) {
       return Future.succeededFuture(); // already in the index (caught up or rebuilt after it was announced)
     }
     long resourceId = change.getLong("resource_id");
@@ -199,11 +214,11 @@ final class LuceneEngine implements FullTextEngine {
   }
 
   private void commitIfBehind() {
-    if (!ready || committing || appliedSeq <= committedSeq) {
+    long seq = committableSeq();
+    if (!ready || committing || seq <= committedSeq) {
       return;
     }
     committing = true;
-    long seq = appliedSeq;
     vertx.executeBlocking(() -> {
       index.commit(seq, vectorModel);
       return null;
@@ -261,7 +276,7 @@ final class LuceneEngine implements FullTextEngine {
     }
     return tail.transform(v -> vertx.executeBlocking(() -> {
       if (ready) {
-        index.commit(appliedSeq, vectorModel);
+        index.commit(committableSeq(), vectorModel);
       }
       index.close();
       return null;
