@@ -65,10 +65,6 @@ final class LuceneEngine implements FullTextEngine {
     return ready;
   }
 
-  boolean keepsVectors() {
-    return vectorModel != null;
-  }
-
   /** Opens the index and starts the sync in the background; answers once the index is open. */
   Future<Void> start() {
     return vertx.executeBlocking(() -> LuceneIndex.open(path)).map(opened -> {

@@ -41,6 +41,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,19 +68,15 @@ public final class LuceneIndex implements AutoCloseable {
   public record ChunkDoc(long chunkId, long resourceId, String text, byte[] vector) {
   }
 
-  private final Path path;
   private final Analyzer analyzer = new TextAnalyzer();
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  private final boolean rebuilt;
 
-  private LuceneIndex(Path path, Directory directory, IndexWriter writer, boolean rebuilt) throws IOException {
-    this.path = path;
+  private LuceneIndex(Directory directory, IndexWriter writer) throws IOException {
     this.directory = directory;
     this.writer = writer;
     this.searchers = new SearcherManager(writer, null);
-    this.rebuilt = rebuilt;
   }
 
   /**
@@ -89,7 +86,6 @@ public final class LuceneIndex implements AutoCloseable {
   public static LuceneIndex open(Path path) throws IOException {
     Files.createDirectories(path);
     Directory directory = FSDirectory.open(path);
-    boolean fresh = false;
     if (DirectoryReader.indexExists(directory)) {
       try (DirectoryReader probe = DirectoryReader.open(directory)) {
         LOG.info("lucene index at {}: {} documents", path, probe.numDocs());
@@ -98,10 +94,7 @@ public final class LuceneIndex implements AutoCloseable {
         directory.close();
         wipe(path);
         directory = FSDirectory.open(path);
-        fresh = true;
       }
-    } else {
-      fresh = true;
     }
     IndexWriterConfig config = new IndexWriterConfig(new TextAnalyzer())
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -109,16 +102,19 @@ public final class LuceneIndex implements AutoCloseable {
     IndexWriter writer;
     try {
       writer = new IndexWriter(directory, config);
+    } catch (LockObtainFailedException e) {
+      // a live process holds it (the OS releases a dead one's lock): never wipe another atrium's index
+      directory.close();
+      throw new IOException("the lucene index at " + path + " is in use by another process (two atriums on one data folder?)", e);
     } catch (IOException | RuntimeException e) {
-      // a stale lock or a commit point that only the writer notices: start over
+      // a commit point that only the writer notices as broken: start over
       LOG.warn("lucene index at {} cannot be opened for writing ({}); it will be rebuilt from SQLite", path, e.toString());
       directory.close();
       wipe(path);
       directory = FSDirectory.open(path);
       writer = new IndexWriter(directory, config.setOpenMode(IndexWriterConfig.OpenMode.CREATE));
-      fresh = true;
     }
-    return new LuceneIndex(path, directory, writer, fresh);
+    return new LuceneIndex(directory, writer);
   }
 
   private static void wipe(Path path) throws IOException {
@@ -129,11 +125,6 @@ public final class LuceneIndex implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** Whether {@link #open} found nothing usable and started an empty index. */
-  boolean startedEmpty() {
-    return rebuilt;
   }
 
   /** The seq of the last index change this index's latest commit holds, or -1 when it holds none. */
@@ -288,10 +279,6 @@ public final class LuceneIndex implements AutoCloseable {
     } finally {
       searchers.release(searcher);
     }
-  }
-
-  Path path() {
-    return path;
   }
 
   @Override
