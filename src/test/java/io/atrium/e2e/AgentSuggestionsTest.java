@@ -58,11 +58,9 @@ class AgentSuggestionsTest {
         + "# Async Rust\n\nFutures are polled by an executor such as Tokio; async functions return futures.\n");
     Path other = dir.resolve("garden.txt");
     Files.writeString(other, "Tomatoes need staking in June.\n");
-    JsonArray resources = atrium.upload(notes, other).bodyAsJsonObject().getJsonArray("resources");
-    resourceId = resources.getJsonObject(0).getLong("resource_id");
-    otherResourceId = resources.getJsonObject(1).getLong("resource_id");
-    atrium.awaitStatus(resourceId, Duration.ofMinutes(2), "done");
-    atrium.awaitStatus(otherResourceId, Duration.ofMinutes(2), "done");
+    List<Long> resources = atrium.uploadIndexed(notes, other);
+    resourceId = resources.get(0);
+    otherResourceId = resources.get(1);
   }
 
   @AfterAll

@@ -58,11 +58,7 @@ class ApproximateVectorsTest {
   }
 
   private static long upload(AtriumHarness atrium, Path dir, String name, String text) throws Exception {
-    var response = atrium.upload(Files.writeString(dir.resolve(name), text));
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
-    long id = response.bodyAsJsonObject().getJsonArray("resources").getJsonObject(0).getLong("resource_id");
-    atrium.awaitStatus(id, Duration.ofMinutes(2), "done");
-    return id;
+    return atrium.uploadIndexed(Files.writeString(dir.resolve(name), text)).getFirst();
   }
 
   private static JsonObject vectors(AtriumHarness atrium, String query, JsonArray resourceIds) {

@@ -13,6 +13,7 @@ import io.vertx.ext.web.multipart.MultipartForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,6 +79,24 @@ public final class AtriumHarness {
       form.binaryFileUpload("files", file.getFileName().toString(), file.toString(), "application/octet-stream");
     }
     return client.post(port, "127.0.0.1", "/api/v1/documents/upload").sendMultipartForm(form).await();
+  }
+
+  /**
+   * Uploads files in one request (it must be accepted) and waits until each is indexed ("done"); answers their
+   * resource ids in the order given.
+   */
+  public List<Long> uploadIndexed(Path... files) {
+    HttpResponse<Buffer> response = upload(files);
+    if (response.statusCode() != 202) {
+      throw new AssertionError("upload refused: " + response.statusCode() + " " + response.bodyAsString());
+    }
+    List<Long> ids = new java.util.ArrayList<>();
+    for (Object resource : response.bodyAsJsonObject().getJsonArray("resources")) {
+      long id = ((JsonObject) resource).getLong("resource_id");
+      awaitStatus(id, Duration.ofMinutes(2), "done");
+      ids.add(id);
+    }
+    return ids;
   }
 
   /** Polls the ingest status until it is one of {@code statuses} or the deadline passes. */

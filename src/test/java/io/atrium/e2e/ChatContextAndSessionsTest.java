@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,13 +56,9 @@ class ChatContextAndSessionsTest {
     Files.writeString(reactor, text);
     Path garden = dataDir.resolve("garden.txt");
     Files.writeString(garden, "Tomatoes in the community garden need staking in June and watering at dawn.\n");
-    HttpResponse<Buffer> upload = atrium.upload(reactor, garden);
-    assertThat(upload.statusCode()).as(upload.bodyAsString()).isEqualTo(202);
-    JsonArray resources = upload.bodyAsJsonObject().getJsonArray("resources");
-    resourceId = resources.getJsonObject(0).getLong("resource_id");
-    otherResourceId = resources.getJsonObject(1).getLong("resource_id");
-    atrium.awaitStatus(resourceId, Duration.ofMinutes(2), "done");
-    atrium.awaitStatus(otherResourceId, Duration.ofMinutes(2), "done");
+    List<Long> resources = atrium.uploadIndexed(reactor, garden);
+    resourceId = resources.get(0);
+    otherResourceId = resources.get(1);
   }
 
   @AfterAll

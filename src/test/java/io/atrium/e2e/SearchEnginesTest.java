@@ -41,25 +41,19 @@ class SearchEnginesTest {
   void start(Vertx vertx, @TempDir Path dataDir, @TempDir Path files) throws IOException {
     // few candidates per engine, so twelve strong "zebra" files of another task would crowd out a post-filter
     atrium = new AtriumHarness(vertx, dataDir).start(Map.of("ATRIUM_SEARCH_CANDIDATES", "5"));
-    english = uploadOne(write(files, "fox.txt", "The quick brown foxes were running over the lazy dogs in the meadow."));
-    chinese = uploadOne(write(files, "company.txt", "这家公司专注于深度学习技术的研究，员工来自世界各地。"));
-    platypus = uploadOne(write(files, "platypus.txt", "The platypus lays eggs although it is a mammal."));
+    english = atrium.uploadIndexed(write(files, "fox.txt", "The quick brown foxes were running over the lazy dogs in the meadow.")).getFirst();
+    chinese = atrium.uploadIndexed(write(files, "company.txt", "这家公司专注于深度学习技术的研究，员工来自世界各地。")).getFirst();
+    platypus = atrium.uploadIndexed(write(files, "platypus.txt", "The platypus lays eggs although it is a mammal.")).getFirst();
     List<Path> herd = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       herd.add(write(files, "herd-" + i + ".txt", "zebra zebra zebra zebra: the zebra herd number " + i + " crossed the river."));
     }
-    JsonArray herdResources = atrium.upload(herd.toArray(Path[]::new)).bodyAsJsonObject().getJsonArray("resources");
-    for (int i = 0; i < herdResources.size(); i++) {
-      zebraHerd.add(herdResources.getJsonObject(i).getLong("resource_id"));
-    }
+    zebraHerd.addAll(atrium.uploadIndexed(herd.toArray(Path[]::new)));
     JsonObject rare = atrium.upload(write(files, "rare.txt", "A single zebra appears in this long note about gardening, "
         + "tomatoes, compost, watering schedules and the weather of the coming spring.")).bodyAsJsonObject();
     rareZebra = rare.getJsonArray("resources").getJsonObject(0).getLong("resource_id");
     rareZebraTask = rare.getJsonArray("resources").getJsonObject(0).getLong("task_id");
-    for (long id : List.of(english, chinese, platypus, rareZebra)) {
-      atrium.awaitStatus(id, Duration.ofMinutes(2), "done");
-    }
-    zebraHerd.forEach(id -> atrium.awaitStatus(id, Duration.ofMinutes(2), "done"));
+    atrium.awaitStatus(rareZebra, Duration.ofMinutes(2), "done");
   }
 
   @ParameterizedTest
@@ -119,8 +113,8 @@ class SearchEnginesTest {
 
   @Test
   void aDeletedResourceIsGoneFromEveryEngine() {
-    long doomed = uploadOne(writeUnchecked("doomed-okapi.txt", "The okapi is a giraffid that lives in the Ituri rainforest."));
-    atrium.awaitStatus(doomed, Duration.ofMinutes(2), "done");
+    long doomed = atrium.uploadIndexed(writeUnchecked("doomed-okapi.txt",
+        "The okapi is a giraffid that lives in the Ituri rainforest.")).getFirst();
     for (String engine : List.of("fts5", "lucene")) {
       assertThat(resources(fullText(engine, "okapi giraffid"))).contains(doomed);
     }
@@ -161,12 +155,6 @@ class SearchEnginesTest {
 
   private static List<Long> resources(JsonObject reply) {
     return reply.getJsonArray("results").stream().map(r -> ((JsonObject) r).getLong("resource_id")).distinct().toList();
-  }
-
-  private long uploadOne(Path file) {
-    var response = atrium.upload(file);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
-    return response.bodyAsJsonObject().getJsonArray("resources").getJsonObject(0).getLong("resource_id");
   }
 
   private Path scratch;

@@ -35,13 +35,13 @@ class SearchIndexRecoveryTest {
     // Lucene would commit only after an hour: the kill lands after SQLite's commit and before Lucene's
     ChildAtrium child = ChildAtrium.start(dataDir, Map.of("ATRIUM_SEARCH_LUCENE_COMMIT_INTERVAL_MS", "3600000"),
         dataDir.resolve("child.log"));
+    long id;
     try {
       AtriumHarness remote = new AtriumHarness(vertx, dataDir);
       remote.port = child.port;
       child.awaitHealthy(remote.client);
-      long id = uploadOne(remote, Files.writeString(dataDir.resolve("quokka.txt"),
-          "The quokka is a small marsupial that lives on Rottnest Island."));
-      remote.awaitStatus(id, Duration.ofMinutes(2), "done");
+      id = remote.uploadIndexed(Files.writeString(dataDir.resolve("quokka.txt"),
+          "The quokka is a small marsupial that lives on Rottnest Island.")).getFirst();
       assertThat(resources(remote, "quokka marsupial")).as("searchable before the crash").containsExactly(id);
       assertThat(luceneAppliedSeq(dataDir)).as("Lucene's last commit predates the file").isLessThan(sqliteSeq(dataDir));
     } finally {
@@ -51,7 +51,7 @@ class SearchIndexRecoveryTest {
     AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start();
     try {
       awaitLuceneReady(restarted);
-      assertThat(resources(restarted, "quokka marsupial")).hasSize(1);
+      assertThat(resources(restarted, "quokka marsupial")).as("the file the crash left out of Lucene").containsExactly(id);
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (luceneAppliedSeq(dataDir) < sqliteSeq(dataDir) && System.nanoTime() < deadline) {
         AtriumHarness.sleep(100);
@@ -65,9 +65,8 @@ class SearchIndexRecoveryTest {
   @Test
   void aCorruptLuceneIndexIsRebuiltFromSqliteWithProgressEvents(Vertx vertx, @TempDir Path dataDir) throws Exception {
     AtriumHarness first = new AtriumHarness(vertx, dataDir).start();
-    long id = uploadOne(first, Files.writeString(dataDir.resolve("axolotl.txt"),
-        "The axolotl regrows lost limbs and stays aquatic all its life."));
-    first.awaitStatus(id, Duration.ofMinutes(2), "done");
+    long id = first.uploadIndexed(Files.writeString(dataDir.resolve("axolotl.txt"),
+        "The axolotl regrows lost limbs and stays aquatic all its life.")).getFirst();
     first.stop();
     try (Stream<Path> files = Files.list(dataDir.resolve("lucene"))) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments")).toList()) {
@@ -95,9 +94,8 @@ class SearchIndexRecoveryTest {
   @Test
   void aMissingLuceneIndexIsRebuiltAndFtsAnswersMeanwhile(Vertx vertx, @TempDir Path dataDir) throws Exception {
     AtriumHarness first = new AtriumHarness(vertx, dataDir).start(Map.of("ATRIUM_SEARCH_ENGINE", "fts5"));
-    long id = uploadOne(first, Files.writeString(dataDir.resolve("pangolin.txt"),
-        "Pangolins are covered in keratin scales and roll into a ball."));
-    first.awaitStatus(id, Duration.ofMinutes(2), "done");
+    long id = first.uploadIndexed(Files.writeString(dataDir.resolve("pangolin.txt"),
+        "Pangolins are covered in keratin scales and roll into a ball.")).getFirst();
     first.stop();
     assertThat(dataDir.resolve("lucene")).as("fts5 alone keeps no lucene index").doesNotExist();
 
@@ -115,12 +113,6 @@ class SearchIndexRecoveryTest {
   private static List<Long> resources(AtriumHarness atrium, String query) {
     JsonObject reply = atrium.search(new JsonObject().put("query", query).put("mode", "fts").put("engine", "lucene"));
     return reply.getJsonArray("results").stream().map(r -> ((JsonObject) r).getLong("resource_id")).distinct().toList();
-  }
-
-  private static long uploadOne(AtriumHarness atrium, Path file) {
-    var response = atrium.upload(file);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(202);
-    return response.bodyAsJsonObject().getJsonArray("resources").getJsonObject(0).getLong("resource_id");
   }
 
   /** A request naming Lucene is a 503 until its start-up sync is done. */
