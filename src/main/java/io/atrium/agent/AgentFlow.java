@@ -3,6 +3,7 @@ package io.atrium.agent;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -100,10 +101,10 @@ final class AgentFlow {
             .map(v -> new JsonObject().put("suggestion_id", id).put("kind", job.kind()).put("status", "done")
                 .put(job.resultField(), answer.value())))
         .recover(e -> {
-          String reason = AgentFailures.describe(e);
-          return finish(id, job, new JsonObject().put("status", "error").put("last_error", reason)
+          Failure failure = AgentFailures.of(e);
+          return finish(id, job, new JsonObject().put("status", "error").put("last_error", failure.message())
                   .put("attempts", AgentFailures.attempts(e)))
-              .transform(saved -> Future.<JsonObject>failedFuture(AgentFailures.toReply(e)));
+              .transform(saved -> Future.<JsonObject>failedFuture(failure.toException()));
         });
   }
 

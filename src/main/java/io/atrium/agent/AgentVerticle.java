@@ -27,7 +27,6 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    // failures reach the caller with their own code; anything unexpected becomes an agent failure first
-    return Bus.serve(vertx, address, body -> operation.apply(body).recover(e -> Future.failedFuture(AgentFailures.toReply(e))));
+    return Bus.serve(vertx, address, operation);
   }
 }

@@ -2,14 +2,11 @@ package io.atrium.chat;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
-import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Failure;
 import io.atrium.bus.Fields;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -66,7 +63,8 @@ final class ChatFlow {
 
   /** Stops a stream whose client went away. */
   JsonObject cancel(JsonObject body) {
-    Exchange exchange = streaming.get(body.getString("request_id", ""));
+    String requestId = Fields.optionalString(body, "request_id", 200);
+    Exchange exchange = requestId == null ? null : streaming.get(requestId);
     if (exchange != null) {
       exchange.cancelled = true;
       exchange.stream.cancel();
@@ -253,19 +251,7 @@ final class ChatFlow {
 
   /** The failure body {code, message, …} of any failure, as the caller sees it. */
   static JsonObject errorJson(Throwable failure) {
-    if (failure instanceof LlmFailure llm) {
-      return llm.toJson();
-    }
-    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && reply.getMessage() != null && reply.getMessage().startsWith("{")) {
-      try {
-        return new JsonObject(reply.getMessage());
-      } catch (DecodeException ignored) {
-        // plain text below
-      }
-    }
-    ErrorCode code = failure instanceof ReplyException ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL;
-    return code.body(String.valueOf(failure.getMessage()), null);
+    return Failure.of(failure).toJson();
   }
 
   private static JsonObject withSession(Exchange exchange, JsonObject json) {

@@ -64,7 +64,7 @@ final class LlmCall {
     String text = String.valueOf(cause.getMessage());
     if (cause instanceof java.util.concurrent.TimeoutException || text.toLowerCase().contains("timeout")
         || text.contains("timed out")) {
-      return LlmFailure.of(ErrorCode.UNAVAILABLE, endpoint.provider(),
+      return LlmFailure.timeout(endpoint.provider(),
           name + " at " + endpoint.baseUrl() + " did not answer within " + timeoutMs + " ms");
     }
     return LlmFailure.of(ErrorCode.UNAVAILABLE, endpoint.provider(), name + " at " + endpoint.baseUrl()

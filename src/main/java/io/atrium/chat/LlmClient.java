@@ -161,9 +161,7 @@ public final class LlmClient {
             return Future.succeededFuture(Attempt.<T>failed(LlmCall.circuitOpen(endpoint, settings.breakerResetMs()), false));
           }
           LlmFailure failure = LlmCall.fromException(endpoint, e, settings.timeoutMs());
-          boolean serverError = e instanceof LlmFailure;
-          boolean timeout = !serverError && failure.getMessage().contains("did not answer within");
-          return Future.succeededFuture(Attempt.<T>failed(failure, !timeout));
+          return Future.succeededFuture(Attempt.<T>failed(failure, !failure.timedOut));
         })
         .compose(result -> {
           if (result.failure() == null) {

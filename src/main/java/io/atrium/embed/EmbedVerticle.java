@@ -1,14 +1,15 @@
 package io.atrium.embed;
 
 import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.bus.Vectors;
 import io.atrium.chunk.Block;
 import io.atrium.chunk.Chunk;
 import io.atrium.chunk.Chunker;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -35,9 +36,9 @@ public final class EmbedVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> createEmbedder(embed))
         .onSuccess(created -> embedder = created)
         .compose(v -> Future.all(
-            vertx.eventBus().consumer(Addresses.EMBED_DOCUMENT, this::embedDocument).completion(),
-            vertx.eventBus().consumer(Addresses.EMBED_QUERY, this::embedQuery).completion(),
-            vertx.eventBus().consumer(Addresses.EMBED_INFO, this::info).completion()));
+            Bus.serve(vertx, Addresses.EMBED_DOCUMENT, this::embedDocument),
+            Bus.serve(vertx, Addresses.EMBED_QUERY, this::embedQuery),
+            Bus.serve(vertx, Addresses.EMBED_INFO, body -> Future.succeededFuture(info()))));
   }
 
   private Embedder createEmbedder(JsonObject embed) {
@@ -58,21 +59,24 @@ public final class EmbedVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void embedDocument(Message<JsonObject> message) {
-    JsonObject body = message.body();
+  private Future<JsonObject> embedDocument(JsonObject body) {
+    // the id only labels progress events (a bench embeds with -1: no resource)
     long resourceId = body.getLong("resource_id", -1L);
-    String text = body.getString("text", "");
+    String text = Fields.optionalString(body, "text", Integer.MAX_VALUE);
+    String document = text == null ? "" : text;
+    JsonArray blocks = body.getJsonArray("blocks", new JsonArray());
     // chunking a book and encoding its vectors take long enough to stall an event loop: both run on a worker
-    vertx.executeBlocking(() -> chunker.split(text, Block.fromJson(body.getJsonArray("blocks", new JsonArray()), text.length())), false)
-        .onFailure(e -> ErrorCode.INVALID_REQUEST.fail(message, "cannot chunk document: " + e.getMessage(), "blocks"))
-        .onSuccess(chunks -> embedChunks(message, resourceId, chunks));
+    return vertx.executeBlocking(() -> chunker.split(document, Block.fromJson(blocks, document.length())), false)
+        .recover(e -> Future.failedFuture(
+            ErrorCode.INVALID_REQUEST.exception("cannot chunk document: " + e.getMessage(), "blocks")))
+        .compose(chunks -> embedChunks(resourceId, chunks));
   }
 
-  private void embedChunks(Message<JsonObject> message, long resourceId, List<Chunk> chunks) {
+  private Future<JsonObject> embedChunks(long resourceId, List<Chunk> chunks) {
     long[] lastReport = {0};
     vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
         new JsonObject().put("resource_id", resourceId).put("done", 0).put("total", chunks.size()));
-    embedder.embedDocuments(chunks.stream().map(Chunk::text).toList(), (finished, total) -> {
+    return embedder.embedDocuments(chunks.stream().map(Chunk::text).toList(), (finished, total) -> {
       long now = System.currentTimeMillis();
       if (now - lastReport[0] >= PROGRESS_INTERVAL_MS || finished == total) {
         lastReport[0] = now;
@@ -80,14 +84,13 @@ public final class EmbedVerticle extends VerticleBase {
             new JsonObject().put("resource_id", resourceId).put("done", finished).put("total", total));
       }
     }).compose(vectors -> vertx.executeBlocking(() -> toJson(chunks, vectors), false))
-        .onSuccess(encoded -> {
+        .map(encoded -> {
           LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(), embedder.model());
-          message.reply(new JsonObject()
+          return new JsonObject()
               .put("model", embedder.model())
               .put("dimension", embedder.dimension())
-              .put("chunks", encoded));
-        })
-        .onFailure(e -> ErrorCode.replyFailure(message, e));
+              .put("chunks", encoded);
+        });
   }
 
   private static JsonArray toJson(List<Chunk> chunks, List<float[]> vectors) {
@@ -106,21 +109,15 @@ public final class EmbedVerticle extends VerticleBase {
     return array;
   }
 
-  private void embedQuery(Message<JsonObject> message) {
-    String text = message.body().getString("text");
-    if (text == null || text.isBlank()) {
-      ErrorCode.INVALID_REQUEST.fail(message, "text is required", "text");
-      return;
-    }
-    embedder.embedQuery(text)
-        .onSuccess(vector -> message.reply(new JsonObject()
-            .put("model", embedder.model())
-            .put("vector", Vectors.toBase64(vector))))
-        .onFailure(e -> ErrorCode.replyFailure(message, e));
+  private Future<JsonObject> embedQuery(JsonObject body) {
+    String text = Fields.text(body, "text", Integer.MAX_VALUE, true);
+    return embedder.embedQuery(text).map(vector -> new JsonObject()
+        .put("model", embedder.model())
+        .put("vector", Vectors.toBase64(vector)));
   }
 
-  private void info(Message<JsonObject> message) {
-    message.reply(new JsonObject().put("model", embedder.model()).put("dimension", embedder.dimension())
-        .put("language", embedder.language()));
+  private JsonObject info() {
+    return new JsonObject().put("model", embedder.model()).put("dimension", embedder.dimension())
+        .put("language", embedder.language());
   }
 }

@@ -102,30 +102,8 @@ final class IngestPipeline {
     }
   }
 
-  /** Failures that the same bytes will hit again: bad or hostile files, invalid requests. */
-  static boolean isPermanent(Throwable e) {
-    return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && reply.failureCode() >= 400 && reply.failureCode() < 500;
-  }
-
   private static boolean isNotFound(Throwable e) {
     return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && reply.failureCode() == 404;
-  }
-
-  /** The human part of a failure (bus failures carry {code, message} JSON). */
-  static String describe(Throwable e) {
-    String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (text.startsWith("{")) {
-      try {
-        return new JsonObject(text).getString("message", text);
-      } catch (RuntimeException ignored) {
-        return text;
-      }
-    }
-    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
-      return "a processing step timed out: " + text;
-    }
-    return text;
+        && reply.failureCode() == ErrorCode.NOT_FOUND.status;
   }
 }

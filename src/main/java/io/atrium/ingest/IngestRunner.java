@@ -2,6 +2,7 @@ package io.atrium.ingest;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.Failure;
 import io.atrium.bus.ProgressEvent;
 import io.atrium.bus.Stage;
 import io.vertx.core.Future;
@@ -152,9 +153,11 @@ final class IngestRunner {
   }
 
   private void failed(long id, boolean force, Throwable e) {
-    String reason = IngestPipeline.describe(e);
+    // a bad or hostile file fails the same way again; a dependency down or slow may not
+    Failure failure = Failure.of(e);
+    String reason = failure.message();
     int attempt = attempts.merge(id, 1, Integer::sum);
-    if (!IngestPipeline.isPermanent(e) && attempt < settings.maxAttempts() && accepting) {
+    if (failure.retryable() && attempt < settings.maxAttempts() && accepting) {
       long delay = settings.retryBackoffMs() << (attempt - 1);
       LOG.warn("resource {} failed (attempt {} of {}), retrying in {} ms: {}", id, attempt, settings.maxAttempts(), delay, reason);
       vertx.setTimer(delay, t -> {

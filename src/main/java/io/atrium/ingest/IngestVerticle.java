@@ -3,10 +3,10 @@ package io.atrium.ingest;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.bus.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -33,10 +33,10 @@ public final class IngestVerticle extends VerticleBase {
     return Future.all(List.of(
             handle(Addresses.INGEST_NOTIFY, this::notify),
             handle(Addresses.INGEST_REGISTER_UPLOADS, this::registerUploads),
-            handle(Addresses.INGEST_STATUS, this::status),
+            handleRead(Addresses.INGEST_STATUS, this::status),
             handle(Addresses.INGEST_RETRY, this::retry),
-            handle(Addresses.INGEST_DELETE, body -> delete(body.getLong("id"))),
-            handle(Addresses.INGEST_DRAIN, body -> runner.drain()),
+            handle(Addresses.INGEST_DELETE, body -> delete(Fields.positiveLong(body, "id"))),
+            handleRead(Addresses.INGEST_DRAIN, body -> runner.drain()),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_EMBED_PROGRESS, msg -> runner.embedProgress(msg.body())).completion()))
         .compose(v -> Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), 30_000))
         .compose(info -> Bus.request(vertx, Addresses.STORE_MODEL_CHECK, new JsonObject().put("model", info.getString("model")), 60_000))
@@ -54,7 +54,7 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> notify(JsonObject body) {
-    long id = body.getLong("id");
+    long id = Fields.positiveLong(body, "id");
     if ("task".equals(body.getString("source_type"))) {
       // Task rows carry no file; their AI suggestions come from the agent endpoints.
       return Future.succeededFuture(new JsonObject().put("accepted", true).put("queued", false)
@@ -81,13 +81,13 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> status(JsonObject body) {
-    long id = body.getLong("id");
+    long id = Fields.positiveLong(body, "id");
     return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", id), 10_000)
         .map(row -> IngestStatus.of(row, runner.isWaiting(id), runner.progress(id).orElse(null)));
   }
 
   private Future<JsonObject> retry(JsonObject body) {
-    long id = body.getLong("id");
+    long id = Fields.positiveLong(body, "id");
     return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", id), 10_000).compose(row -> {
       if (!Stage.ERROR.word().equals(row.getString("processing_stage")) && !"error".equals(row.getString("sync_status"))) {
         return Future.failedFuture(ErrorCode.CONFLICT.exception(
@@ -104,21 +104,12 @@ public final class IngestVerticle extends VerticleBase {
         .compose(deleted -> uploads.removeStoredFile(deleted).map(deleted));
   }
 
+  /** Serves {@code address}; once shutdown began, only reads are answered (writes would be lost in the drain). */
   private Future<Void> handle(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
+    return Bus.serve(vertx, address, Bus.gated(runner::accepting, "atrium is shutting down", operation));
   }
 
-  private void run(Message<JsonObject> message, Function<JsonObject, Future<JsonObject>> operation) {
-    JsonObject body = message.body() == null ? new JsonObject() : message.body();
-    boolean readOnly = Addresses.INGEST_STATUS.equals(message.address()) || Addresses.INGEST_DRAIN.equals(message.address());
-    if (!runner.accepting() && !readOnly) {
-      ErrorCode.UNAVAILABLE.fail(message, "atrium is shutting down");
-      return;
-    }
-    try {
-      operation.apply(body).onSuccess(message::reply).onFailure(e -> ErrorCode.replyFailure(message, e));
-    } catch (ClassCastException | NullPointerException e) {
-      ErrorCode.INVALID_REQUEST.fail(message, "malformed request: " + e.getMessage());
-    }
+  private Future<Void> handleRead(String address, Function<JsonObject, Future<JsonObject>> read) {
+    return Bus.serve(vertx, address, read);
   }
 }

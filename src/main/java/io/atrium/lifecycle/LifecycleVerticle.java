@@ -4,7 +4,6 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,18 +45,19 @@ public final class LifecycleVerticle extends VerticleBase {
       }
     }
     return Future.all(
-        vertx.eventBus().consumer(Addresses.LIFECYCLE_HEARTBEAT, this::heartbeat).completion(),
-        vertx.eventBus().consumer(Addresses.LIFECYCLE_SHUTDOWN, this::shutdownRequest).completion());
+        Bus.serve(vertx, Addresses.LIFECYCLE_HEARTBEAT, this::heartbeat),
+        Bus.serve(vertx, Addresses.LIFECYCLE_SHUTDOWN, this::shutdownRequest));
   }
 
-  private void heartbeat(Message<JsonObject> message) {
+  private Future<JsonObject> heartbeat(JsonObject body) {
     lastHeartbeat = System.nanoTime();
-    message.reply(new JsonObject().put("status", "ok"));
+    return Future.succeededFuture(new JsonObject().put("status", "ok"));
   }
 
-  private void shutdownRequest(Message<JsonObject> message) {
-    message.reply(new JsonObject().put("status", "shutting_down"));
-    shutdown("shutdown requested");
+  private Future<JsonObject> shutdownRequest(JsonObject body) {
+    // the answer goes out before the drain starts closing things
+    vertx.runOnContext(v -> shutdown("shutdown requested"));
+    return Future.succeededFuture(new JsonObject().put("status", "shutting_down"));
   }
 
   private void watchStdin() {

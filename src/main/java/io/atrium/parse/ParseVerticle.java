@@ -1,12 +1,13 @@
 package io.atrium.parse;
 
 import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.chunk.Block;
 import io.atrium.system.ThreadPriority;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -39,7 +40,7 @@ public final class ParseVerticle extends VerticleBase {
       ThreadPriority.lowerCurrentThread(19); // parsing is background work: requests come first
       work.run();
     }));
-    return vertx.eventBus().consumer(Addresses.PARSE_EXTRACT, this::extract).completion();
+    return Bus.serveSync(vertx, Addresses.PARSE_EXTRACT, this::extract);
   }
 
   @Override
@@ -48,30 +49,27 @@ public final class ParseVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void extract(Message<JsonObject> message) {
-    String path = message.body().getString("file_path");
-    long resourceId = message.body().getLong("resource_id", -1L);
-    if (path == null || path.isBlank()) {
-      ErrorCode.INVALID_REQUEST.fail(message, "file_path is required", "file_path");
-      return;
-    }
+  /** Runs on this worker's thread, waiting for the parse thread up to the time limit. */
+  private JsonObject extract(JsonObject body) {
+    String path = Fields.text(body, "file_path", 4096, true);
+    long resourceId = body.getLong("resource_id", -1L);
     var task = parseThreads.submit(() -> parser.parse(Path.of(path)));
     try {
       ParsedDocument document = task.get(timeoutSeconds, TimeUnit.SECONDS);
       LOG.info("parsed resource {} ({}): {} chars, {} blocks", resourceId, document.contentType(),
           document.text().length(), document.blocks().size());
-      message.reply(toJson(document));
+      return toJson(document);
     } catch (TimeoutException e) {
       task.cancel(true);
       LOG.warn("parse of resource {} timed out after {}s", resourceId, timeoutSeconds);
-      ErrorCode.UNPROCESSABLE.fail(message, "parsing took longer than " + timeoutSeconds + " s");
+      throw ErrorCode.UNPROCESSABLE.exception("parsing took longer than " + timeoutSeconds + " s");
     } catch (ExecutionException e) {
       ParseFailure failure = e.getCause() instanceof ParseFailure f ? f : new ParseFailure(String.valueOf(e.getCause()), true);
       LOG.warn("parse of resource {} failed: {}", resourceId, failure.getMessage());
-      (failure.permanent() ? ErrorCode.UNPROCESSABLE : ErrorCode.UNAVAILABLE).fail(message, failure.getMessage());
+      throw (failure.permanent() ? ErrorCode.UNPROCESSABLE : ErrorCode.UNAVAILABLE).exception(failure.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      ErrorCode.UNAVAILABLE.fail(message, "parser is shutting down");
+      throw ErrorCode.UNAVAILABLE.exception("parser is shutting down");
     }
   }
 

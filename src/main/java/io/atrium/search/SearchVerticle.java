@@ -3,20 +3,22 @@ package io.atrium.search;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.bus.Vectors;
 import io.atrium.sqlite.SqliteDatabase;
 import io.atrium.text.Highlighter;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ public final class SearchVerticle extends VerticleBase {
 
   private final VectorIndex index = new VectorIndex();
   /** Changes seen per resource: a vector load applies only if no later change of its resource arrived meanwhile. */
-  private final Map<Long, Long> generations = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Long, Long> generations = new ConcurrentHashMap<>();
   private SqliteDatabase database;
   private ChunkReader reader;
   private String model;
@@ -76,9 +78,9 @@ public final class SearchVerticle extends VerticleBase {
               .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model)).mapEmpty();
         })
         .compose(v -> Future.all(
-            vertx.eventBus().consumer(Addresses.SEARCH_HYBRID, this::search).completion(),
-            vertx.eventBus().<JsonObject>consumer(Addresses.SEARCH_CHUNKS, this::chunks).completion(),
-            vertx.eventBus().<JsonObject>consumer(Addresses.SEARCH_STATUS, msg -> msg.reply(status())).completion(),
+            Bus.serve(vertx, Addresses.SEARCH_HYBRID, this::search),
+            Bus.serve(vertx, Addresses.SEARCH_CHUNKS, this::chunks),
+            Bus.serve(vertx, Addresses.SEARCH_STATUS, body -> Future.succeededFuture(status())),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_INDEX_CHANGED, msg -> follow(msg.body())).completion()));
   }
 
@@ -110,21 +112,9 @@ public final class SearchVerticle extends VerticleBase {
   }
 
 
-  private void search(Message<JsonObject> message) {
-    SearchRequest request;
-    try {
-      request = SearchRequest.fromJson(message.body(), settings);
-    } catch (io.vertx.core.eventbus.ReplyException e) {
-      message.fail(e.failureCode(), e.getMessage());
-      return;
-    }
-    FullTextEngine engine;
-    try {
-      engine = fullTextEngine(request);
-    } catch (io.vertx.core.eventbus.ReplyException e) {
-      message.fail(e.failureCode(), e.getMessage());
-      return;
-    }
+  private Future<JsonObject> search(JsonObject body) {
+    SearchRequest request = SearchRequest.fromJson(body, settings);
+    FullTextEngine engine = fullTextEngine(request);
     int candidates = Math.max(settings.candidates(), request.topK());
     Future<Set<Long>> allowed = reader.allowedResources(request.filters());
     Future<List<Fusion.Scored>> fullText = request.usesFullText()
@@ -133,7 +123,7 @@ public final class SearchVerticle extends VerticleBase {
     Future<List<Fusion.Scored>> vector = !request.usesVectors() ? Future.succeededFuture(List.of())
         : Bus.request(vertx, Addresses.EMBED_QUERY, new JsonObject().put("text", request.query()), EMBED_TIMEOUT_MS)
             .compose(reply -> nearest(Vectors.fromBase64(reply.getString("vector")), candidates, allowed));
-    Future.join(fullText, vector).otherwiseEmpty()
+    return Future.join(fullText, vector).otherwiseEmpty()
         .compose(v -> {
           if (fullText.failed()) {
             return Future.failedFuture(fullText.cause());
@@ -158,9 +148,7 @@ public final class SearchVerticle extends VerticleBase {
               .put("engines", new JsonObject().put("full_text", engine.name())
                   .put("vector", approximateVectors ? "hnsw" : "exact")));
         })
-        .compose(reply -> request.rerank() == null ? Future.succeededFuture(reply) : rerank(request, reply))
-        .onSuccess(message::reply)
-        .onFailure(e -> ErrorCode.replyFailure(message, e));
+        .compose(reply -> request.rerank() == null ? Future.succeededFuture(reply) : rerank(request, reply));
   }
 
   /**
@@ -220,20 +208,17 @@ public final class SearchVerticle extends VerticleBase {
   }
 
   /** {resource_id, chunk_ids?, limit?} → that resource's chunk texts (the agent reads what it tags). */
-  private void chunks(Message<JsonObject> message) {
-    JsonObject body = message.body() == null ? new JsonObject() : message.body();
-    Long resourceId = body.getValue("resource_id") instanceof Number n ? n.longValue() : null;
-    if (resourceId == null) {
-      ErrorCode.INVALID_REQUEST.fail(message, "resource_id is required", "resource_id");
-      return;
-    }
-    List<Long> chunkIds = new java.util.ArrayList<>();
+  private Future<JsonObject> chunks(JsonObject body) {
+    long resourceId = Fields.positiveLong(body, "resource_id");
+    List<Long> chunkIds = new ArrayList<>();
     for (Object id : body.getJsonArray("chunk_ids", new JsonArray())) {
+      if (!(id instanceof Integer || id instanceof Long)) {
+        throw ErrorCode.INVALID_REQUEST.exception("chunk_ids must be integers", "chunk_ids");
+      }
       chunkIds.add(((Number) id).longValue());
     }
-    reader.resourceChunks(resourceId, chunkIds, Math.max(1, Math.min(200, body.getInteger("limit", 20))))
-        .onSuccess(message::reply)
-        .onFailure(e -> ErrorCode.replyFailure(message, e));
+    Long limit = Fields.optionalPositiveLong(body, "limit");
+    return reader.resourceChunks(resourceId, chunkIds, limit == null ? 20 : (int) Math.min(200, limit));
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.atrium.store;
 
 import io.atrium.bus.Addresses;
+import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,9 +52,10 @@ public final class ChatStore {
   /** {title, task_id?, resource_id?} → the new session; 404 naming a task or resource that does not exist. */
   JsonObject createSession(JsonObject body) throws SQLException {
     Connection c = connection.get();
-    return inTransaction(c, () -> {
-      Long taskId = body.getLong("task_id");
-      Long resourceId = body.getLong("resource_id");
+    return inTransaction(() -> {
+      String title = Fields.text(body, "title", 500, true);
+      Long taskId = Fields.optionalPositiveLong(body, "task_id");
+      Long resourceId = Fields.optionalPositiveLong(body, "resource_id");
       if (taskId != null && !exists(c, "SELECT 1 FROM tasks WHERE id = ?", taskId)) {
         throw ErrorCode.NOT_FOUND.exception("task " + taskId + " does not exist", "task_id");
       }
@@ -63,12 +64,12 @@ public final class ChatStore {
       }
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_sessions (title, task_id, resource_id) "
           + "VALUES (?, ?, ?) RETURNING id, created_at")) {
-        insert.setString(1, body.getString("title"));
+        insert.setString(1, title);
         setLong(insert, 2, taskId);
         setLong(insert, 3, resourceId);
         try (ResultSet row = insert.executeQuery()) {
           row.next();
-          JsonObject session = new JsonObject().put("session_id", row.getLong(1)).put("title", body.getString("title"))
+          JsonObject session = new JsonObject().put("session_id", row.getLong(1)).put("title", title)
               .put("created_at", row.getString(2));
           putIfPresent(session, "task_id", taskId);
           putIfPresent(session, "resource_id", resourceId);
@@ -80,7 +81,7 @@ public final class ChatStore {
 
   /** {session_id} → the session and its messages in order; 404 if there is none. */
   JsonObject session(JsonObject body) throws SQLException {
-    long id = required(body, "session_id");
+    long id = Fields.positiveLong(body, "session_id");
     Connection c = connection.get();
     JsonObject session;
     try (PreparedStatement select = c.prepareStatement(
@@ -111,10 +112,10 @@ public final class ChatStore {
 
   /** {session_id, messages: [{role, content, provider?, model?, usage?, citations?}]} appended in one transaction. */
   JsonObject append(JsonObject body) throws SQLException {
-    long sessionId = required(body, "session_id");
+    long sessionId = Fields.positiveLong(body, "session_id");
     JsonArray messages = body.getJsonArray("messages", new JsonArray());
     Connection c = connection.get();
-    return inTransaction(c, () -> {
+    return inTransaction(() -> {
       if (!exists(c, "SELECT 1 FROM chat_sessions WHERE id = ?", sessionId)) {
         throw ErrorCode.NOT_FOUND.exception("chat session " + sessionId + " does not exist", "session_id");
       }
@@ -154,9 +155,8 @@ public final class ChatStore {
    */
   JsonObject log(JsonObject body) throws SQLException {
     JsonArray entries = body.getJsonArray("entries", new JsonArray());
-    Connection c = connection.get();
     try {
-      return new JsonObject().put("ids", inTransaction(c, () -> insertLogs(entries)));
+      return new JsonObject().put("ids", inTransaction(() -> insertLogs(entries)));
     } catch (SQLException | RuntimeException batchFailed) {
       if (entries.size() < 2) {
         throw batchFailed;
@@ -165,7 +165,7 @@ public final class ChatStore {
       for (int i = 0; i < entries.size(); i++) {
         JsonArray one = new JsonArray().add(entries.getValue(i));
         try {
-          ids.addAll(inTransaction(c, () -> insertLogs(one)));
+          ids.addAll(inTransaction(() -> insertLogs(one)));
         } catch (SQLException | RuntimeException e) {
           LOG.warn("retrieval log of chat request {} not written: {}", one.getJsonObject(0).getString("request_id"),
               e.getMessage());
@@ -229,30 +229,13 @@ public final class ChatStore {
     T run() throws SQLException;
   }
 
-  private interface Operation {
-    JsonObject apply(JsonObject body) throws SQLException;
-  }
-
   /** The writer's own transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any failure). */
-  private <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+  private <T> T inTransaction(SqlWork<T> work) throws SQLException {
     return writer.inTransaction(w -> work.run());
   }
 
-  private static Future<Void> consume(Vertx vertx, String address, Operation operation) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, operation)).completion();
-  }
-
-  private static void run(Message<JsonObject> message, Operation operation) {
-    try {
-      message.reply(operation.apply(message.body() == null ? new JsonObject() : message.body()));
-    } catch (ReplyException e) {
-      message.fail(e.failureCode(), e.getMessage());
-    } catch (IllegalArgumentException | ClassCastException e) {
-      ErrorCode.INVALID_REQUEST.fail(message, e.getMessage());
-    } catch (SQLException | RuntimeException e) {
-      LOG.error("store request on {} failed", message.address(), e);
-      ErrorCode.INTERNAL.fail(message, "the store could not do this: " + e.getMessage());
-    }
+  private static Future<Void> consume(Vertx vertx, String address, Bus.SyncOperation operation) {
+    return Bus.serveSync(vertx, address, operation);
   }
 
   private static boolean exists(Connection c, String sql, long id) throws SQLException {
@@ -262,14 +245,6 @@ public final class ChatStore {
         return row.next();
       }
     }
-  }
-
-  private static long required(JsonObject body, String field) {
-    Long id = body.getLong(field);
-    if (id == null) {
-      throw new IllegalArgumentException(field + " is required");
-    }
-    return id;
   }
 
   private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {

@@ -1,6 +1,7 @@
 package io.atrium.store;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,7 @@ final class MediaReader {
 
   /** {status?, limit?, offset?} → {files, total}. */
   Future<JsonObject> list(JsonObject body) {
-    String status = body.getString("status");
+    String status = Fields.optionalString(body, "status", 32);
     int limit = Math.max(1, Math.min(1000, body.getInteger("limit", 100)));
     int offset = Math.max(0, body.getInteger("offset", 0));
     String where = status == null ? "" : " WHERE status = ?";

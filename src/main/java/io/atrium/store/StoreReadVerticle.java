@@ -2,7 +2,7 @@ package io.atrium.store;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
-import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.sqlite.SqliteDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,12 +39,9 @@ public final class StoreReadVerticle extends VerticleBase {
   }
 
   private static long id(JsonObject body) {
-    Long id = body.getLong("id");
-    if (id == null) {
-      throw ErrorCode.INVALID_REQUEST.exception("id is required", "id");
-    }
-    return id;
+    return Fields.positiveLong(body, "id");
   }
+
 
   @Override
   public Future<?> stop() {

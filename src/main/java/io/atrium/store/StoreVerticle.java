@@ -1,14 +1,13 @@
 package io.atrium.store;
 
 import io.atrium.bus.Addresses;
-import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Bus;
+import io.atrium.bus.Fields;
 import io.atrium.bus.Stage;
 import io.atrium.sqlite.Migrations;
 import io.atrium.sqlite.SqliteWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -25,12 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
 
-  /** A write that runs on this verticle's worker thread. */
-  @FunctionalInterface
-  private interface Write {
-    JsonObject apply(JsonObject body) throws SQLException;
-  }
-
   private SqliteWriter writer;
   private ResourceStore store;
 
@@ -45,7 +38,7 @@ public final class StoreVerticle extends VerticleBase {
     LOG.info("store ready at {} (resources owned by {})", dbPath, hostOwned ? "the host app" : "atrium");
     return Future.all(List.of(
         handle(Addresses.STORE_RESOURCE_CREATE, body -> store.create(body.getJsonArray("files", new JsonArray()),
-            body.getLong("task_id"), body.getString("task_title", "upload"))),
+            Fields.optionalPositiveLong(body, "task_id"), taskTitle(body))),
         handle(Addresses.STORE_RESOURCE_STAGE, body -> {
           store.stage(id(body, "id"), Stage.of(body.getString("stage")), body.getString("processing_hash"), body.getString("file_hash"));
           return new JsonObject();
@@ -55,7 +48,7 @@ public final class StoreVerticle extends VerticleBase {
           return new JsonObject();
         }),
         handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),
-        handle(Addresses.STORE_MODEL_CHECK, body -> new JsonObject().put("reindex", store.checkModel(body.getString("model")))),
+        handle(Addresses.STORE_MODEL_CHECK, body -> new JsonObject().put("reindex", store.checkModel(Fields.text(body, "model", 200, true)))),
         handle(Addresses.STORE_RESOURCE_DELETE, this::delete),
         handle(Addresses.STORE_SUGGESTION_SAVE, new SuggestionStore(writer)::save),
         handle(Addresses.STORE_MEDIA_UPSERT, body -> media.upsert(body.getJsonArray("files", new JsonArray()))),
@@ -89,29 +82,16 @@ public final class StoreVerticle extends VerticleBase {
     return deleted;
   }
 
-  private Future<Void> handle(String address, Write write) {
-    return vertx.eventBus().<JsonObject>consumer(address, message -> run(message, write)).completion();
+  private Future<Void> handle(String address, Bus.SyncOperation write) {
+    return Bus.serveSync(vertx, address, write);
   }
 
-  private static void run(Message<JsonObject> message, Write write) {
-    try {
-      message.reply(write.apply(message.body() == null ? new JsonObject() : message.body()));
-    } catch (IllegalArgumentException | ClassCastException e) {
-      ErrorCode.INVALID_REQUEST.fail(message, e.getMessage());
-    } catch (ReplyException e) {
-      LOG.debug("store request on {} refused: {}", message.address(), e.getMessage());
-      ErrorCode.replyFailure(message, e);
-    } catch (SQLException | RuntimeException e) {
-      LOG.error("store request on {} failed", message.address(), e);
-      ErrorCode.replyFailure(message, e);
-    }
+  private static String taskTitle(JsonObject body) {
+    String title = Fields.text(body, "task_title", 500, false);
+    return title == null ? "upload" : title;
   }
 
   static long id(JsonObject body, String field) {
-    Long id = body.getLong(field);
-    if (id == null) {
-      throw new IllegalArgumentException(field + " is required");
-    }
-    return id;
+    return Fields.positiveLong(body, field);
   }
 }
