@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nearest chunk is found, filters apply inside the graph search, a deleted resource is gone, and a restart opens the
  * graph instead of loading vectors into the heap.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class ApproximateVectorsTest {
 
   @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Answers grounded in an uploaded document, with citations of its real chunks; sessions; retrieval_logs. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatContextAndSessionsTest {
   FakeLlmServer fake;
@@ -187,11 +187,6 @@ class ChatContextAndSessionsTest {
       assertThat(failed.getString("error_code")).isEqualTo("unauthorized");
       assertThat(failed.getLong("prompt_tokens")).isNull();
     }
-  }
-
-  @Test
-  void noEventLoopWasBlocked() {
-    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
   }
 
   private JsonObject question(String text) {

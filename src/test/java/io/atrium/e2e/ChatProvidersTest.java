@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /chat/completions} against a fake of every provider family replaying recorded real traffic: the wire
  * formats, streaming, retries, the circuit breaker, error mapping, and keys that never leak.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatProvidersTest {
   static final String KEY = FakeLlmServer.KEY;
@@ -519,11 +519,6 @@ class ChatProvidersTest {
         }
       }
     }
-  }
-
-  @Test
-  void noEventLoopWasBlocked() {
-    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
   }
 
   /**

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Seed 000's sidecar contract: the desktop host owns the SQLite file and writes resources rows; atrium indexes
  * them on notify, writes only its own columns and tables, and re-indexes only when file_hash changes.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class HostDatabaseTest {
 
   @Test

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real files and real hard links in temp folders against a fake TMDB built from its recorded examples: scan →
  * recognise → match → link, and everything that must not happen (wrong links, touched originals, escapes, loss).
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class MediaOrganiserTest {
   FakeTmdbServer tmdb;
   Path downloads;
@@ -47,7 +47,6 @@ class MediaOrganiserTest {
   @AfterEach
   void stop() {
     tmdb.stop();
-    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
   }
 
   @Test

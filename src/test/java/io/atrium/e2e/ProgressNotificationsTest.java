@@ -8,19 +8,13 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The WebSocket shows each file's stages in order and percentages that only rise, to 100 at done. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class ProgressNotificationsTest {
-
-  @AfterEach
-  void noEventLoopWasBlocked() {
-    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
-  }
 
   @Test
   void webSocketSeesChunkingThenEmbeddingThenDoneWithRisingPercentages(Vertx vertx, @TempDir Path dataDir) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SQLite is the truth and Lucene is derived from it: a crash after SQLite committed but before Lucene did, or a
  * Lucene index that is corrupt or gone, is repaired at the next start, and nothing that was indexed is lost.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class SearchIndexRecoveryTest {
 
   @Test
