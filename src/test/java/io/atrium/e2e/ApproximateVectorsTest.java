@@ -2,6 +2,7 @@ package io.atrium.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nearest chunk is found, filters apply inside the graph search, a deleted resource is gone, and a restart opens the
  * graph instead of loading vectors into the heap.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class ApproximateVectorsTest {
 
   @Test
@@ -43,17 +44,17 @@ class ApproximateVectorsTest {
     assertThat(resources(vectors(atrium, "planets seen through a telescope", null))).doesNotContain(astronomy);
     atrium.stop();
 
-    AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start(hnsw);
-    try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (restarted.post("/search/hybrid", new JsonObject().put("query", "x").put("engine", "lucene")).statusCode() != 200
-          && System.nanoTime() < deadline) {
-        AtriumHarness.sleep(100);
+    try (EventLog index = EventLog.onBus(vertx, Addresses.EVENTS_SEARCH_INDEX)) {
+      AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start(hnsw);
+      try {
+        JsonObject synced = index.await("the end of Lucene's start-up sync", Duration.ofSeconds(60),
+            e -> List.of("ready", "error").contains(e.getString("status")));
+        assertThat(synced.getString("status")).as(synced.encode()).isEqualTo("ready");
+        assertThat(first(vectors(restarted, "how to make pasta sauce", null))).isEqualTo(cooking);
+        assertThat(resources(vectors(restarted, "planets seen through a telescope", null))).doesNotContain(astronomy);
+      } finally {
+        restarted.stop();
       }
-      assertThat(first(vectors(restarted, "how to make pasta sauce", null))).isEqualTo(cooking);
-      assertThat(resources(vectors(restarted, "planets seen through a telescope", null))).doesNotContain(astronomy);
-    } finally {
-      restarted.stop();
     }
   }
 

@@ -2,9 +2,13 @@ package io.atrium.e2e;
 
 import io.atrium.app.AtriumConfig;
 import io.atrium.app.MainVerticle;
+import io.atrium.bus.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Starts a whole embedded atrium in a test's Vert.x (port 0, data in a temp folder) and talks to it over HTTP. */
@@ -54,6 +59,13 @@ public final class AtriumHarness {
   /** Undeploys atrium (every verticle it deployed), as a graceful stop would. */
   public void stop() {
     vertx.undeploy(deploymentId).await();
+  }
+
+  /** A harness for an atrium running elsewhere (a child process) on {@code port}: only its HTTP API is reachable. */
+  public static AtriumHarness remote(Vertx vertx, Path dataDir, int port) {
+    AtriumHarness remote = new AtriumHarness(vertx, dataDir);
+    remote.port = port;
+    return remote;
   }
 
   public AtriumHarness start() {
@@ -99,21 +111,45 @@ public final class AtriumHarness {
     return ids;
   }
 
-  /** Polls the ingest status until it is one of {@code statuses} or the deadline passes. */
+  /**
+   * Waits until the ingest status of a resource is one of {@code statuses}: read once, then again at each
+   * notification about it on {@code /ws/notifications?resource_id=}, which is opened before the first read (so it
+   * works as well against a child process). Answers that status; fails with the last one read and the
+   * notifications seen.
+   */
   public JsonObject awaitStatus(long resourceId, Duration timeout, String... statuses) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonObject status = null;
-    while (System.nanoTime() < deadline) {
-      status = get("/ingest/status/" + resourceId).bodyAsJsonObject();
-      for (String wanted : statuses) {
-        if (wanted.equals(status.getString("status"))) {
-          return status;
-        }
-      }
-      sleep(100);
+    Set<String> wanted = Set.of(statuses);
+    try (EventLog notifications = EventLog.onWebSocket(vertx, port, "/ws/notifications?resource_id=" + resourceId)) {
+      return notifications.awaitState("resource " + resourceId + " to be " + String.join(" or ", statuses), timeout,
+          () -> status(resourceId), status -> wanted.contains(status.getString("status")));
     }
-    throw new AssertionError("resource " + resourceId + " did not reach " + String.join("/", statuses)
-        + " within " + timeout + "; last status " + status);
+  }
+
+  /**
+   * The ingest status as a client reads it. In this JVM the store's writer is first given the time to record what it
+   * was sent: an error is announced as soon as the failure is sent to the store, not once it is recorded.
+   */
+  private JsonObject status(long resourceId) {
+    if (deploymentId != null) {
+      storeCaughtUp();
+    }
+    return get("/ingest/status/" + resourceId).bodyAsJsonObject();
+  }
+
+  /**
+   * Returns once the store's writer has handled every request sent to it so far: it is one worker instance that
+   * handles its requests in the order they came, so its answer to a request sent now (a write that matches no row)
+   * comes after theirs.
+   */
+  public void storeCaughtUp() {
+    try {
+      vertx.eventBus().request(Addresses.STORE_RESOURCE_STAGE, new JsonObject().put("id", 0).put("stage", "todo"),
+          new DeliveryOptions().setSendTimeout(30_000)).await();
+    } catch (ReplyException e) {
+      if (e.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+        throw new AssertionError("the store's writer did not answer", e);
+      }
+    }
   }
 
   public JsonObject search(JsonObject request) {
@@ -130,14 +166,5 @@ public final class AtriumHarness {
       throw new AssertionError("test document missing: " + path);
     }
     return path;
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Malformed requests get a 4xx JSON error naming the problem, and change nothing. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class BadRequestsTest {
   @TempDir
   Path dataDir;

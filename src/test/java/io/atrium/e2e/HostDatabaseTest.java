@@ -2,6 +2,7 @@ package io.atrium.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Seed 000's sidecar contract: the desktop host owns the SQLite file and writes resources rows; atrium indexes
  * them on notify, writes only its own columns and tables, and re-indexes only when file_hash changes.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class HostDatabaseTest {
 
   @Test
@@ -70,8 +72,13 @@ class HostDatabaseTest {
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + hostDb); Statement sql = db.createStatement()) {
       sql.execute("UPDATE resources SET file_path = '" + book + "', file_hash = 'hash-v2', file_type = 'epub' WHERE id = 101");
     }
-    assertThat(atrium.post("/ingest/notify", notify("updated")).bodyAsJsonObject().getBoolean("queued")).isTrue();
-    awaitIndexedHash(hostDb, "hash-v2");
+    try (EventLog progress = EventLog.onBus(vertx, Addresses.EVENTS_PROGRESS)) {
+      assertThat(atrium.post("/ingest/notify", notify("updated")).bodyAsJsonObject().getBoolean("queued")).isTrue();
+      JsonObject ended = progress.await("the end of resource 101's new run", Duration.ofMinutes(2),
+          e -> e.getLong("resource_id") == 101 && List.of("done", "error").contains(e.getString("stage")));
+      assertThat(ended.getString("stage")).as(ended.encode()).isEqualTo("done");
+    }
+    assertThat(row(hostDb, "SELECT indexed_hash FROM resources WHERE id = 101")).containsEntry("indexed_hash", "hash-v2");
     assertThat(topResource(atrium, "April is the cruellest month", 5)).isEqualTo(101);
     assertThat(atrium.search(new JsonObject().put("query", "TraceMonkey").put("mode", "fts"))
         .getJsonArray("results").size()).as("chunks of the replaced file are gone").isZero();
@@ -89,17 +96,6 @@ class HostDatabaseTest {
         .put("filters", new JsonObject().put("task_id", taskId)));
     assertThat(response.getJsonArray("results")).isNotEmpty();
     return response.getJsonArray("results").getJsonObject(0).getLong("resource_id");
-  }
-
-  private static void awaitIndexedHash(Path db, String hash) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (hash.equals(row(db, "SELECT indexed_hash FROM resources WHERE id = 101").get("indexed_hash"))) {
-        return;
-      }
-      AtriumHarness.sleep(100);
-    }
-    throw new AssertionError("resource 101 was not re-indexed to " + hash);
   }
 
   private static JsonObject notify(String action) {

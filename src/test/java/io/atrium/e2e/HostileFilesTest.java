@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bombs, external entities, password-protected and truncated files end in error with a reason; files a normal
  * reader opens (a malformed xref, an owner-password-only PDF, one bad page) are indexed, and only with their own text.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class HostileFilesTest {
   private static final Set<String> MUST_FAIL = Set.of(
       "ExternalEntityInText.docx", "bomb_giant.pdf", "clusterfuzz-testcase-minimized-POIXWPFFuzzer-4791943399604224.docx",
@@ -65,7 +65,6 @@ class HostileFilesTest {
     JsonObject good = atrium.awaitStatus(resources.getJsonObject(edge.size()).getLong("resource_id"), Duration.ofMinutes(2), "done", "error");
     assertThat(good.getString("status")).as(good.encode()).isEqualTo("done");
     assertThat(atrium.get("/health").statusCode()).isEqualTo(200);
-    assertThat(LogCapture.blockedThreadWarnings()).as("no event loop was blocked by a hostile file").isEmpty();
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

@@ -3,6 +3,7 @@ package io.atrium.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.atrium.bus.Addresses;
 import io.atrium.fakes.FakeTmdbServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real files and real hard links in temp folders against a fake TMDB built from its recorded examples: scan →
  * recognise → match → link, and everything that must not happen (wrong links, touched originals, escapes, loss).
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class MediaOrganiserTest {
   FakeTmdbServer tmdb;
   Path downloads;
@@ -46,7 +47,6 @@ class MediaOrganiserTest {
   @AfterEach
   void stop() {
     tmdb.stop();
-    assertThat(LogCapture.blockedThreadWarnings()).isEmpty();
   }
 
   @Test
@@ -360,36 +360,27 @@ class MediaOrganiserTest {
     return file;
   }
 
-  /** Waits until {@code count} files are known and none is PENDING or PROCESSING; answers them by relative path. */
+  /**
+   * Waits until {@code count} files are known and none is PENDING or PROCESSING; answers them by relative path. The
+   * list is read now and again at each media status change.
+   */
   private static Map<String, JsonObject> awaitSettled(AtriumHarness atrium, int count) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonArray files = new JsonArray();
-    while (System.nanoTime() < deadline) {
-      files = atrium.get("/api/v1/media/files").bodyAsJsonObject().getJsonArray("files");
-      boolean settled = files.size() >= count && files.stream()
-          .noneMatch(f -> List.of("PENDING", "PROCESSING").contains(((JsonObject) f).getString("status")));
-      if (settled) {
-        return files.stream().map(f -> (JsonObject) f)
-            .collect(Collectors.toMap(f -> f.getString("relative_path"), f -> f));
-      }
-      AtriumHarness.sleep(100);
-    }
-    throw new AssertionError("media files did not settle: " + files.encodePrettily());
+    List<JsonObject> settled = awaitFiles(atrium, count + " media files, none pending or processing", files -> files.size() >= count
+        && files.stream().noneMatch(f -> List.of("PENDING", "PROCESSING").contains(f.getString("status"))));
+    return settled.stream().collect(Collectors.toMap(f -> f.getString("relative_path"), f -> f));
   }
 
+  /** Waits until a media file is {@code wanted} (the list is read now and again at each media status change). */
   private static JsonObject awaitFile(AtriumHarness atrium, java.util.function.Predicate<JsonObject> wanted) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonArray files = new JsonArray();
-    while (System.nanoTime() < deadline) {
-      files = atrium.get("/api/v1/media/files").bodyAsJsonObject().getJsonArray("files");
-      for (Object file : files) {
-        if (wanted.test((JsonObject) file)) {
-          return (JsonObject) file;
-        }
-      }
-      AtriumHarness.sleep(100);
+    return awaitFiles(atrium, "a media file as wanted", files -> files.stream().anyMatch(wanted))
+        .stream().filter(wanted).findFirst().orElseThrow();
+  }
+
+  private static List<JsonObject> awaitFiles(AtriumHarness atrium, String what, java.util.function.Predicate<List<JsonObject>> reached) {
+    try (EventLog media = EventLog.onBus(atrium.vertx, Addresses.EVENTS_MEDIA)) {
+      return media.awaitState(what, Duration.ofSeconds(30), () -> atrium.get("/api/v1/media/files").bodyAsJsonObject()
+          .getJsonArray("files").stream().map(JsonObject.class::cast).toList(), reached);
     }
-    throw new AssertionError("no such media file: " + files.encodePrettily());
   }
 
   private static void assertError(HttpResponse<Buffer> response, int status, String field) {

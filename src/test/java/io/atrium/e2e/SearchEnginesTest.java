@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of two and four characters, filters applied inside the engine (a rare match is found even when other tasks fill
  * every candidate slot), deletes reaching every engine, and bad queries refused.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchEnginesTest {
   AtriumHarness atrium;

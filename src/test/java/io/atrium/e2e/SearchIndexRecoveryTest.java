@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.lucene.index.SegmentInfos;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SQLite is the truth and Lucene is derived from it: a crash after SQLite committed but before Lucene did, or a
  * Lucene index that is corrupt or gone, is repaired at the next start, and nothing that was indexed is lost.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class SearchIndexRecoveryTest {
 
   @Test
@@ -37,9 +36,8 @@ class SearchIndexRecoveryTest {
         dataDir.resolve("child.log"));
     long id;
     try {
-      AtriumHarness remote = new AtriumHarness(vertx, dataDir);
-      remote.port = child.port;
-      child.awaitHealthy(remote.client);
+      child.awaitHealthy(vertx);
+      AtriumHarness remote = child.harness(vertx);
       id = remote.uploadIndexed(Files.writeString(dataDir.resolve("quokka.txt"),
           "The quokka is a small marsupial that lives on Rottnest Island.")).getFirst();
       assertThat(resources(remote, "quokka marsupial")).as("searchable before the crash").containsExactly(id);
@@ -48,17 +46,20 @@ class SearchIndexRecoveryTest {
       child.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: nothing is flushed
     }
 
-    AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start();
-    try {
-      awaitLuceneReady(restarted);
-      assertThat(resources(restarted, "quokka marsupial")).as("the file the crash left out of Lucene").containsExactly(id);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (luceneAppliedSeq(dataDir) < sqliteSeq(dataDir) && System.nanoTime() < deadline) {
-        AtriumHarness.sleep(100);
+    try (EventLog notifications = EventLog.onBus(vertx, Addresses.UI_NOTIFICATIONS)) {
+      AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start();
+      try {
+        awaitLuceneReady(notifications);
+        assertThat(resources(restarted, "quokka marsupial")).as("the file the crash left out of Lucene").containsExactly(id);
+        // Lucene commits on its own timer (search.lucene_commit_interval_ms) and announces no commit: polled
+        try (EventLog ticks = EventLog.ticks(vertx, Duration.ofMillis(100))) {
+          long databaseSeq = sqliteSeq(dataDir);
+          ticks.awaitState("Lucene's commit to record the database's last change (seq " + databaseSeq + ")",
+              Duration.ofSeconds(20), () -> luceneAppliedSeq(dataDir), seq -> seq == databaseSeq);
+        }
+      } finally {
+        restarted.stop();
       }
-      assertThat(luceneAppliedSeq(dataDir)).as("the catch-up was committed").isEqualTo(sqliteSeq(dataDir));
-    } finally {
-      restarted.stop();
     }
   }
 
@@ -74,20 +75,17 @@ class SearchIndexRecoveryTest {
       }
     }
 
-    List<JsonObject> events = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(Addresses.UI_NOTIFICATIONS, message -> {
-      if ("search_index".equals(message.body().getString("event"))) {
-        events.add(message.body());
+    try (EventLog notifications = EventLog.onBus(vertx, Addresses.UI_NOTIFICATIONS)) {
+      AtriumHarness second = new AtriumHarness(vertx, dataDir).start();
+      try {
+        awaitLuceneReady(notifications);
+        assertThat(resources(second, "axolotl limbs")).containsExactly(id);
+        List<JsonObject> events = searchIndexEvents(notifications);
+        assertThat(events).as(events.toString()).extracting(e -> e.getString("status")).contains("rebuilding", "ready");
+        assertThat(events.getLast().getInteger("percentage")).isEqualTo(100);
+      } finally {
+        second.stop();
       }
-    });
-    AtriumHarness second = new AtriumHarness(vertx, dataDir).start();
-    try {
-      awaitLuceneReady(second);
-      assertThat(resources(second, "axolotl limbs")).containsExactly(id);
-      assertThat(events).as(events.toString()).extracting(e -> e.getString("status")).contains("rebuilding", "ready");
-      assertThat(events.getLast().getInteger("percentage")).isEqualTo(100);
-    } finally {
-      second.stop();
     }
   }
 
@@ -99,14 +97,16 @@ class SearchIndexRecoveryTest {
     first.stop();
     assertThat(dataDir.resolve("lucene")).as("fts5 alone keeps no lucene index").doesNotExist();
 
-    AtriumHarness second = new AtriumHarness(vertx, dataDir).start();
-    try {
-      JsonObject meanwhile = second.search(new JsonObject().put("query", "pangolin keratin").put("mode", "fts"));
-      assertThat(meanwhile.getJsonArray("results")).isNotEmpty();
-      awaitLuceneReady(second);
-      assertThat(resources(second, "pangolin keratin")).containsExactly(id);
-    } finally {
-      second.stop();
+    try (EventLog notifications = EventLog.onBus(vertx, Addresses.UI_NOTIFICATIONS)) {
+      AtriumHarness second = new AtriumHarness(vertx, dataDir).start();
+      try {
+        JsonObject meanwhile = second.search(new JsonObject().put("query", "pangolin keratin").put("mode", "fts"));
+        assertThat(meanwhile.getJsonArray("results")).isNotEmpty();
+        awaitLuceneReady(notifications);
+        assertThat(resources(second, "pangolin keratin")).containsExactly(id);
+      } finally {
+        second.stop();
+      }
     }
   }
 
@@ -115,20 +115,18 @@ class SearchIndexRecoveryTest {
     return reply.getJsonArray("results").stream().map(r -> ((JsonObject) r).getLong("resource_id")).distinct().toList();
   }
 
-  /** A request naming Lucene is a 503 until its start-up sync is done. */
-  private static void awaitLuceneReady(AtriumHarness atrium) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    int status = 0;
-    while (System.nanoTime() < deadline) {
-      status = atrium.post("/search/hybrid", new JsonObject().put("query", "anything").put("mode", "fts")
-          .put("engine", "lucene")).statusCode();
-      if (status == 200) {
-        return;
-      }
-      assertThat(status).isEqualTo(503);
-      AtriumHarness.sleep(100);
-    }
-    throw new AssertionError("lucene did not become ready; last status " + status);
+  /**
+   * Waits for the end of Lucene's start-up sync (caught up, or rebuilt from SQLite), as a client sees it: a
+   * search_index notification; opened before atrium started. Until then a request naming Lucene is a 503.
+   */
+  private static void awaitLuceneReady(EventLog notifications) {
+    JsonObject end = notifications.await("the end of Lucene's start-up sync", Duration.ofSeconds(60),
+        n -> "search_index".equals(n.getString("event")) && List.of("ready", "error").contains(n.getString("status")));
+    assertThat(end.getString("status")).as(end.encode()).isEqualTo("ready");
+  }
+
+  private static List<JsonObject> searchIndexEvents(EventLog notifications) {
+    return notifications.received().stream().filter(n -> "search_index".equals(n.getString("event"))).toList();
   }
 
   private static long luceneAppliedSeq(Path dataDir) throws Exception {

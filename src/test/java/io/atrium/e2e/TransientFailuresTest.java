@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A dependency that is down (here the remote embedding endpoint) is retried with backoff, then leaves the file in
  * error with the reason; the file can be retried by hand or deleted, and search says it is degraded, never hangs.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
 class TransientFailuresTest {
   @TempDir
   Path dataDir;
