@@ -1,6 +1,7 @@
 package io.atrium.store;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Fields;
 import io.atrium.bus.Stage;
 import io.atrium.bus.Vectors;
 import io.atrium.sqlite.SqliteWriter;
@@ -37,7 +38,7 @@ final class ResourceStore {
         JsonObject file = files.getJsonObject(i);
         ids.add(insertReturningId("INSERT INTO resources (file_path, file_hash, file_type, task_id, sync_status, "
                 + "processing_stage) VALUES (?, ?, ?, ?, 'pending', 'todo') RETURNING id",
-            file.getString("file_path"), file.getString("file_hash"), file.getString("file_type"), task));
+            Fields.text(file, "file_path", 4096, true), file.getString("file_hash"), file.getString("file_type"), task));
       }
       return new JsonObject().put("task_id", task).put("resource_ids", ids);
     });
