@@ -52,6 +52,16 @@ public final class Fields {
     return text;
   }
 
+  /** A non-blank string of at most {@code maxChars} characters, kept exactly as given (a file path may end in a space). */
+  public static String exactText(JsonObject body, String field, int maxChars) {
+    Object value = body.getValue(field);
+    if (!(value instanceof String text) || text.isBlank() || text.length() > maxChars) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a non-empty string of at most " + maxChars
+          + " characters", field);
+    }
+    return text;
+  }
+
   /** A non-blank string of at most {@code maxChars} characters, stripped; null when absent and not required. */
   public static String text(JsonObject body, String field, int maxChars, boolean required) {
     Object value = body.getValue(field);

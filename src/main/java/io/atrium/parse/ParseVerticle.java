@@ -51,7 +51,7 @@ public final class ParseVerticle extends VerticleBase {
 
   /** Runs on this worker's thread, waiting for the parse thread up to the time limit. */
   private JsonObject extract(JsonObject body) {
-    String path = Fields.text(body, "file_path", 4096, true);
+    String path = Fields.exactText(body, "file_path", 4096);
     long resourceId = body.getLong("resource_id", -1L);
     var task = parseThreads.submit(() -> parser.parse(Path.of(path)));
     try {

@@ -38,7 +38,7 @@ final class ResourceStore {
         JsonObject file = files.getJsonObject(i);
         ids.add(insertReturningId("INSERT INTO resources (file_path, file_hash, file_type, task_id, sync_status, "
                 + "processing_stage) VALUES (?, ?, ?, ?, 'pending', 'todo') RETURNING id",
-            Fields.text(file, "file_path", 4096, true), file.getString("file_hash"), file.getString("file_type"), task));
+            Fields.exactText(file, "file_path", 4096), file.getString("file_hash"), file.getString("file_type"), task));
       }
       return new JsonObject().put("task_id", task).put("resource_ids", ids);
     });
