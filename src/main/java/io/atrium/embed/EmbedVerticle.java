@@ -2,6 +2,8 @@ package io.atrium.embed;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.EmbeddedChunk;
+import io.atrium.bus.EmbeddedDocument;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
 import io.atrium.bus.Vectors;
@@ -12,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,30 +86,19 @@ public final class EmbedVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
             new JsonObject().put("resource_id", resourceId).put("done", finished).put("total", total));
       }
-    }).compose(vectors -> vertx.executeBlocking(() -> toJson(chunks, vectors), false))
-        .map(encoded -> {
-          LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(), embedder.model());
-          return new JsonObject()
-              .put("model", embedder.model())
-              .put("dimension", embedder.dimension())
-              .put("chunks", encoded);
-        });
+    }).compose(vectors -> vertx.executeBlocking(() -> document(chunks, vectors).toJson(), false))
+        .onSuccess(document -> LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(),
+            embedder.model()));
   }
 
-  private static JsonArray toJson(List<Chunk> chunks, List<float[]> vectors) {
-    JsonArray array = new JsonArray();
+  private EmbeddedDocument document(List<Chunk> chunks, List<float[]> vectors) {
+    List<EmbeddedChunk> embedded = new ArrayList<>(chunks.size());
     for (int i = 0; i < chunks.size(); i++) {
       Chunk chunk = chunks.get(i);
-      array.add(new JsonObject()
-          .put("index", chunk.index())
-          .put("text", chunk.text())
-          .put("page", chunk.page())
-          .put("start", chunk.start())
-          .put("end", chunk.end())
-          .put("tokens", chunk.tokens())
-          .put("vector", Vectors.toBase64(vectors.get(i))));
+      embedded.add(new EmbeddedChunk(chunk.index(), chunk.text(), chunk.page(), chunk.start(), chunk.end(),
+          chunk.tokens(), Vectors.toBase64(vectors.get(i))));
     }
-    return array;
+    return new EmbeddedDocument(embedder.model(), embedder.dimension(), embedded);
   }
 
   private Future<JsonObject> embedQuery(JsonObject body) {

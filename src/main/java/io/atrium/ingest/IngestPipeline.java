@@ -2,12 +2,15 @@ package io.atrium.ingest;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.ChunksReplace;
+import io.atrium.bus.EmbeddedDocument;
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Failure;
+import io.atrium.bus.Keys;
+import io.atrium.bus.ResourceRow;
 import io.atrium.bus.Stage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,42 +49,38 @@ final class IngestPipeline {
   }
 
   Future<Outcome> run(long resourceId, boolean force) {
-    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", resourceId), 10_000)
-        .compose(row -> needsWork(row, force) ? index(row) : Future.succeededFuture(Outcome.UNCHANGED))
-        .recover(e -> isNotFound(e) ? Future.succeededFuture(Outcome.GONE) : Future.failedFuture(e));
+    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put(Keys.ID, resourceId), 10_000)
+        .map(ResourceRow::fromJson)
+        .compose(row -> force || row.needsIndexing() ? index(row) : Future.succeededFuture(Outcome.UNCHANGED))
+        .recover(e -> Failure.of(e).code() == ErrorCode.NOT_FOUND
+            ? Future.succeededFuture(Outcome.GONE) : Future.failedFuture(e));
   }
 
-  static boolean needsWork(JsonObject row, boolean force) {
-    String fileHash = row.getString("file_hash");
-    return force || fileHash == null || !fileHash.equals(row.getString("indexed_hash"));
-  }
-
-  private Future<Outcome> index(JsonObject row) {
-    long id = row.getLong("id");
-    Path file = Path.of(row.getString("file_path"));
+  private Future<Outcome> index(ResourceRow row) {
+    long id = row.id();
+    Path file = Path.of(row.filePath());
     return hashOf(row, file)
-        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE, new JsonObject().put("id", id)
-                .put("stage", Stage.CHUNKING.word()).put("processing_hash", hash)
-                .put("file_hash", row.getString("file_hash") == null ? hash : null), 10_000)
+        .compose(hash -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE, new JsonObject().put(Keys.ID, id)
+                .put("stage", Stage.CHUNKING.word()).put(Keys.PROCESSING_HASH, hash)
+                .put(Keys.FILE_HASH, row.fileHash() == null ? hash : null), 10_000)
             .onSuccess(v -> progress.report(id, Stage.CHUNKING, PARSE_START))
             .compose(v -> Bus.request(vertx, Addresses.PARSE_EXTRACT,
-                new JsonObject().put("resource_id", id).put("file_path", file.toString()), settings.parseTimeoutMs()))
+                new JsonObject().put(Keys.RESOURCE_ID, id).put(Keys.FILE_PATH, file.toString()), settings.parseTimeoutMs()))
             .onSuccess(v -> progress.report(id, Stage.CHUNKING, PARSED))
             .compose(parsed -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE,
-                    new JsonObject().put("id", id).put("stage", Stage.EMBEDDING.word()), 10_000)
+                    new JsonObject().put(Keys.ID, id).put("stage", Stage.EMBEDDING.word()), 10_000)
                 .onSuccess(v -> progress.report(id, Stage.EMBEDDING, EMBED_START))
-                .compose(v -> Bus.request(vertx, Addresses.EMBED_DOCUMENT, parsed.put("resource_id", id), settings.embedTimeoutMs())))
-            .compose(embedded -> Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE, new JsonObject()
-                .put("resource_id", id)
-                .put("indexed_hash", hash)
-                .put("model", embedded.getString("model"))
-                .put("chunks", embedded.getJsonArray("chunks")), 60_000)))
+                .compose(v -> Bus.request(vertx, Addresses.EMBED_DOCUMENT, parsed.put(Keys.RESOURCE_ID, id),
+                    settings.embedTimeoutMs())))
+            .map(EmbeddedDocument::fromJson)
+            .compose(embedded -> Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE,
+                new ChunksReplace(id, hash, embedded.model(), embedded.chunks()).toJson(), 60_000)))
         .map(Outcome.INDEXED);
   }
 
   /** The row's hash, or for a row without one (an upload) the file's SHA-256, computed off the event loop. */
-  private Future<String> hashOf(JsonObject row, Path file) {
-    String known = row.getString("file_hash");
+  private Future<String> hashOf(ResourceRow row, Path file) {
+    String known = row.fileHash();
     if (known != null) {
       return Future.succeededFuture(known);
     }
@@ -100,10 +99,5 @@ final class IngestPipeline {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static boolean isNotFound(Throwable e) {
-    return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && reply.failureCode() == ErrorCode.NOT_FOUND.status;
   }
 }

@@ -1,6 +1,8 @@
 package io.atrium.ingest;
 
+import io.atrium.bus.Keys;
 import io.atrium.bus.ProgressEvent;
+import io.atrium.bus.ResourceRow;
 import io.atrium.bus.Stage;
 import io.vertx.core.json.JsonObject;
 
@@ -9,7 +11,7 @@ final class IngestStatus {
   private IngestStatus() {
   }
 
-  static JsonObject of(JsonObject row, boolean waiting, ProgressEvent running) {
+  static JsonObject of(ResourceRow row, boolean waiting, ProgressEvent running) {
     Stage stage;
     Integer percentage;
     if (running != null) {
@@ -19,26 +21,25 @@ final class IngestStatus {
       stage = Stage.TODO;
       percentage = 0;
     } else {
-      stage = Stage.of(row.getString("processing_stage"));
+      stage = Stage.of(row.processingStage());
       percentage = switch (stage) {
         case DONE -> 100;
         case TODO -> 0;
         default -> null; // interrupted mid-run: resumes at the next start
       };
-      if ("error".equals(row.getString("sync_status")) && stage != Stage.TODO) {
+      if ("error".equals(row.syncStatus()) && stage != Stage.TODO) {
         stage = Stage.ERROR;
         percentage = null;
       }
     }
-    JsonObject status = new JsonObject()
-        .put("resource_id", row.getLong("id"))
-        .put("status", stage.word())
+    return new JsonObject()
+        .put(Keys.RESOURCE_ID, row.id())
+        .put(Keys.STATUS, stage.word())
         .put("percentage", percentage)
-        .put("sync_status", row.getString("sync_status"))
-        .put("file_path", row.getString("file_path"))
-        .put("chunk_count", row.getLong("chunk_count", 0L))
-        .put("last_indexed_at", row.getString("last_indexed_at"))
-        .put("last_error", row.getString("last_error"));
-    return status;
+        .put(Keys.SYNC_STATUS, row.syncStatus())
+        .put(Keys.FILE_PATH, row.filePath())
+        .put(Keys.CHUNK_COUNT, row.chunkCount())
+        .put(Keys.LAST_INDEXED_AT, row.lastIndexedAt())
+        .put(Keys.LAST_ERROR, row.lastError());
   }
 }

@@ -4,7 +4,8 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
-import io.atrium.bus.Stage;
+import io.atrium.bus.Keys;
+import io.atrium.bus.ResourceRow;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -64,8 +65,8 @@ public final class IngestVerticle extends VerticleBase {
       return delete(id).map(deleted -> new JsonObject().put("accepted", true).put("queued", false)
           .put("removed", deleted.getBoolean("existed", false)));
     }
-    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", id), 10_000).map(row -> {
-      if (!IngestPipeline.needsWork(row, false) && !runner.isInFlight(id)) {
+    return row(id).map(row -> {
+      if (!row.needsIndexing() && !runner.isInFlight(id)) {
         return new JsonObject().put("accepted", true).put("queued", false).put("reason", "unchanged");
       }
       runner.enqueue(id, false);
@@ -82,20 +83,24 @@ public final class IngestVerticle extends VerticleBase {
 
   private Future<JsonObject> status(JsonObject body) {
     long id = Fields.positiveLong(body, "id");
-    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", id), 10_000)
-        .map(row -> IngestStatus.of(row, runner.isWaiting(id), runner.progress(id).orElse(null)));
+    return row(id).map(row -> IngestStatus.of(row, runner.isWaiting(id), runner.progress(id).orElse(null)));
   }
 
   private Future<JsonObject> retry(JsonObject body) {
     long id = Fields.positiveLong(body, "id");
-    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put("id", id), 10_000).compose(row -> {
-      if (!Stage.ERROR.word().equals(row.getString("processing_stage")) && !"error".equals(row.getString("sync_status"))) {
+    return row(id).compose(row -> {
+      if (!row.inError()) {
         return Future.failedFuture(ErrorCode.CONFLICT.exception(
-            "resource " + id + " is not in error (status " + row.getString("processing_stage") + ")", "id"));
+            "resource " + id + " is not in error (status " + row.processingStage() + ")", Keys.ID));
       }
       runner.enqueue(id, true);
-      return Future.succeededFuture(new JsonObject().put("resource_id", id).put("queued", true));
+      return Future.succeededFuture(new JsonObject().put(Keys.RESOURCE_ID, id).put("queued", true));
     });
+  }
+
+  private Future<ResourceRow> row(long id) {
+    return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put(Keys.ID, id), 10_000)
+        .map(ResourceRow::fromJson);
   }
 
   private Future<JsonObject> delete(long id) {

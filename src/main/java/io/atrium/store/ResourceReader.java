@@ -1,6 +1,8 @@
 package io.atrium.store;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.Keys;
+import io.atrium.bus.ResourceRow;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +13,7 @@ import java.util.List;
 
 /** The reads of resource rows, on the read pool: they never wait behind the writer's transactions. */
 final class ResourceReader {
-  private static final String RESOURCE_COLUMNS = "id, file_path, file_hash, file_type, task_id, sync_status, "
-      + "indexed_hash, processing_hash, last_indexed_at, processing_stage, last_error";
+  private static final String RESOURCE_COLUMNS = String.join(", ", ResourceRow.COLUMNS);
 
   private final Pool readers;
 
@@ -26,7 +27,7 @@ final class ResourceReader {
         .execute(Tuple.of(id))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("resource " + id + " does not exist", "id"))
-            : Future.succeededFuture(resourceJson(rows.iterator().next())));
+            : Future.succeededFuture(resourceRow(rows.iterator().next()).toJson()));
   }
 
   /** Seed 000's rule for what still needs indexing. */
@@ -66,12 +67,10 @@ final class ResourceReader {
         });
   }
 
-  static JsonObject resourceJson(Row row) {
-    JsonObject json = new JsonObject();
-    for (String column : RESOURCE_COLUMNS.split(", ")) {
-      json.put(column, row.getValue(column));
-    }
-    json.put("chunk_count", row.getLong("chunk_count"));
-    return json;
+  static ResourceRow resourceRow(Row row) {
+    return new ResourceRow(row.getLong(Keys.ID), row.getString(Keys.FILE_PATH), row.getString(Keys.FILE_HASH),
+        row.getString(Keys.FILE_TYPE), row.getLong(Keys.TASK_ID), row.getString(Keys.SYNC_STATUS),
+        row.getString(Keys.INDEXED_HASH), row.getString(Keys.PROCESSING_HASH), row.getString(Keys.LAST_INDEXED_AT),
+        row.getString(Keys.PROCESSING_STAGE), row.getString(Keys.LAST_ERROR), row.getLong(Keys.CHUNK_COUNT));
   }
 }

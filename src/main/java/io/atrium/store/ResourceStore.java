@@ -1,9 +1,11 @@
 package io.atrium.store;
 
+import io.atrium.bus.ChunksReplace;
+import io.atrium.bus.EmbeddedChunk;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
+import io.atrium.bus.Keys;
 import io.atrium.bus.Stage;
-import io.atrium.bus.Vectors;
 import io.atrium.sqlite.SqliteWriter;
 import io.atrium.text.SearchText;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The writes behind the store verticle, run synchronously on its worker thread. Of the resources table it writes
@@ -83,23 +86,24 @@ final class ResourceStore {
    * Replaces every chunk, full-text row and vector of a resource and marks it done, all in ONE transaction:
    * a reader sees the old index or the new one, never half of a file.
    */
-  IndexChange replaceChunks(long resourceId, String indexedHash, String model, JsonArray chunks) throws SQLException {
+  IndexChange replaceChunks(ChunksReplace replace) throws SQLException {
+    List<EmbeddedChunk> chunks = replace.chunks();
     for (int i = 0; i < chunks.size(); i++) {
-      if (!Integer.valueOf(i).equals(chunks.getJsonObject(i).getInteger("index"))) {
-        throw ErrorCode.INVALID_REQUEST.exception("chunks must be in index order 0..n-1", "chunks");
+      if (chunks.get(i).index() != i) {
+        throw ErrorCode.INVALID_REQUEST.exception("chunks must be in index order 0..n-1", Keys.CHUNKS);
       }
     }
+    long resourceId = replace.resourceId();
+    String indexedHash = replace.indexedHash();
     return writer.inTransaction(w -> {
       deleteIndex(resourceId);
-      for (int i = 0; i < chunks.size(); i++) {
-        JsonObject chunk = chunks.getJsonObject(i);
+      for (EmbeddedChunk chunk : chunks) {
         long chunkId = insertReturningId("INSERT INTO context_chunks (resource_id, chunk_index, content, page, "
                 + "start_offset, end_offset, token_count) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            resourceId, i, chunk.getString("text"), chunk.getInteger("page"),
-            chunk.getInteger("start"), chunk.getInteger("end"), chunk.getInteger("tokens"));
-        w.update("INSERT INTO context_chunks_fts (rowid, terms) VALUES (?, ?)", chunkId, SearchText.forIndex(chunk.getString("text")));
+            resourceId, chunk.index(), chunk.text(), chunk.page(), chunk.start(), chunk.end(), chunk.tokens());
+        w.update("INSERT INTO context_chunks_fts (rowid, terms) VALUES (?, ?)", chunkId, SearchText.forIndex(chunk.text()));
         w.update("INSERT INTO chunk_vectors (chunk_id, resource_id, model, vector) VALUES (?, ?, ?, ?)",
-            chunkId, resourceId, model, Vectors.toBytes(Vectors.fromBase64(chunk.getString("vector"))));
+            chunkId, resourceId, replace.model(), chunk.vectorBytes());
       }
       int marked = w.update("UPDATE resources SET processing_stage = 'done', indexed_hash = ?, processing_hash = NULL, "
           + "last_error = NULL, last_indexed_at = " + NOW + ", "

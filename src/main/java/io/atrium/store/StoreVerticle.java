@@ -2,7 +2,9 @@ package io.atrium.store;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.ChunksReplace;
 import io.atrium.bus.Fields;
+import io.atrium.bus.Keys;
 import io.atrium.bus.Stage;
 import io.atrium.sqlite.Migrations;
 import io.atrium.sqlite.SqliteWriter;
@@ -67,11 +69,10 @@ public final class StoreVerticle extends VerticleBase {
   }
 
   private JsonObject replaceChunks(JsonObject body) throws SQLException {
-    long resourceId = id(body, "resource_id");
-    ResourceStore.IndexChange change = store.replaceChunks(resourceId, body.getString("indexed_hash"), body.getString("model"),
-        body.getJsonArray("chunks", new JsonArray()));
+    ChunksReplace replace = ChunksReplace.fromJson(body);
+    ResourceStore.IndexChange change = store.replaceChunks(replace);
     vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED, change.toJson());
-    return new JsonObject().put("resource_id", resourceId).put("chunks", change.chunks());
+    return new JsonObject().put(Keys.RESOURCE_ID, replace.resourceId()).put(Keys.CHUNKS, change.chunks());
   }
 
   private JsonObject delete(JsonObject body) throws SQLException {
