@@ -2,6 +2,7 @@ package io.atrium.chat;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.ChatExchange;
 import io.atrium.bus.Failure;
 import io.atrium.bus.Fields;
 import io.vertx.core.AsyncResult;
@@ -208,14 +209,14 @@ final class ChatFlow {
         .put("usage", reply.usage().toJson()).put("citations", exchange.context.citations()));
     Future<?> stored = Future.succeededFuture();
     if (exchange.session != null) {
-      JsonArray messages = new JsonArray();
+      List<ChatExchange.Message> messages = new ArrayList<>();
       exchange.request.messages().stream().filter(m -> !ChatMessage.SYSTEM.equals(m.role()))
-          .forEach(m -> messages.add(m.toJson()));
-      messages.add(new JsonObject().put("role", ChatMessage.ASSISTANT).put("content", reply.content())
-          .put("provider", exchange.request.provider().wireName()).put("model", exchange.request.model())
-          .put("usage", reply.usage().toJson()).put("citations", exchange.context.citations()));
-      stored = Bus.request(vertx, Addresses.STORE_CHAT_MESSAGES_APPEND, new JsonObject()
-          .put("session_id", exchange.request.sessionId()).put("messages", messages), STORE_TIMEOUT_MS);
+          .forEach(m -> messages.add(ChatExchange.Message.of(m.role(), m.content())));
+      messages.add(new ChatExchange.Message(ChatMessage.ASSISTANT, reply.content(),
+          exchange.request.provider().wireName(), exchange.request.model(), (long) reply.usage().promptTokens(),
+          (long) reply.usage().completionTokens(), exchange.context.citations()));
+      stored = Bus.request(vertx, Addresses.STORE_CHAT_MESSAGES_APPEND,
+          new ChatExchange(exchange.request.sessionId(), messages).toJson(), STORE_TIMEOUT_MS);
     }
     return stored.map(v -> {
       log(exchange, reply, null);

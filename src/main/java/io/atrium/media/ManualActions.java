@@ -4,10 +4,13 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
+import io.atrium.bus.Keys;
+import io.atrium.bus.MediaFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * What a user does by hand: process a FAILED or CONFLICT file again, or link a file to the TMDB entry they chose.
@@ -47,9 +50,10 @@ final class ManualActions {
             .compose(outcome -> queue.record(file, outcome).map(v -> outcome)));
   }
 
-  private Future<JsonObject> claimOne(JsonObject body, String... from) {
-    return Bus.request(vertx, Addresses.STORE_MEDIA_CLAIM_ONE, new JsonObject().put("id", body.getLong("id"))
-        .put("from", new JsonArray(java.util.List.of(from))), STORE_TIMEOUT_MS).map(claimed -> claimed.getJsonObject("file"));
+  private Future<MediaFile> claimOne(JsonObject body, String... from) {
+    return Bus.request(vertx, Addresses.STORE_MEDIA_CLAIM_ONE, new JsonObject().put(Keys.ID, body.getLong(Keys.ID))
+            .put("from", new JsonArray(List.of(from))), STORE_TIMEOUT_MS)
+        .map(claimed -> MediaFile.fromJson(claimed.getJsonObject("file")));
   }
 
   private static Integer number(JsonObject body, String field) {

@@ -1,8 +1,11 @@
 package io.atrium.media;
 
+import io.atrium.bus.MediaFile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +35,9 @@ final class MediaProcessor {
   }
 
   /** Recognition → match → link for a file claimed by the scanner's queue. */
-  Future<JsonObject> process(JsonObject file) {
-    long id = file.getLong("id");
-    return recognizer.recognize(file.getString("relative_path"))
+  Future<JsonObject> process(MediaFile file) {
+    long id = file.id();
+    return recognizer.recognize(file.relativePath())
         .compose(recognized -> {
           Recognition recognition = recognized.recognition();
           LOG.info("media file={} decision=recognised source={} type={} title=\"{}\" year={} season={} episode={} tmdb_id={}",
@@ -47,38 +50,38 @@ final class MediaProcessor {
   }
 
   /** A hand-chosen TMDB entry: {tmdb_id, type, season?, episode?} replaces the recognition. */
-  Future<JsonObject> processMatch(JsonObject file, long tmdbId, String type, Integer season, Integer episode) {
+  Future<JsonObject> processMatch(MediaFile file, long tmdbId, String type, Integer season, Integer episode) {
     Recognition given = new Recognition(type, null, null, season, episode, tmdbId);
     JsonObject outcome = recognitionFields(given, "manual");
     return matchAndLink(file, given, outcome)
         .compose(result -> "COMPLETED".equals(result.getString("status"))
             ? vertx.executeBlocking(() -> unlinkPrevious(file, result), false) : Future.succeededFuture(result))
-        .recover(e -> Future.succeededFuture(failure(file.getLong("id"), e)));
+        .recover(e -> Future.succeededFuture(failure(file.id(), e)));
   }
 
   /**
    * After a correction, the link made for the wrong match goes, so the library does not show the file twice; only a
    * hard link of this very file is removed (never a file the user put there).
    */
-  private JsonObject unlinkPrevious(JsonObject file, JsonObject result) {
-    String previous = file.getString("target_path");
+  private JsonObject unlinkPrevious(MediaFile file, JsonObject result) {
+    String previous = file.targetPath();
     if (previous == null || previous.equals(result.getString("target_path"))) {
       return result;
     }
     try {
       Path old = Path.of(previous);
-      if (java.nio.file.Files.exists(old) && java.nio.file.Files.isSameFile(old, Path.of(file.getString("path")))) {
-        java.nio.file.Files.delete(old);
-        LOG.info("media file={} decision=unlinked-previous target=\"{}\"", file.getLong("id"), previous);
+      if (Files.exists(old) && Files.isSameFile(old, Path.of(file.path()))) {
+        Files.delete(old);
+        LOG.info("media file={} decision=unlinked-previous target=\"{}\"", file.id(), previous);
       }
-    } catch (java.io.IOException e) {
-      LOG.warn("media file={} previous link {} not removed: {}", file.getLong("id"), previous, e.getMessage());
+    } catch (IOException e) {
+      LOG.warn("media file={} previous link {} not removed: {}", file.id(), previous, e.getMessage());
     }
     return result;
   }
 
-  private Future<JsonObject> matchAndLink(JsonObject file, Recognition recognition, JsonObject outcome) {
-    long id = file.getLong("id");
+  private Future<JsonObject> matchAndLink(MediaFile file, Recognition recognition, JsonObject outcome) {
+    long id = file.id();
     boolean episode = "episode".equals(recognition.type());
     if (recognition.tmdbId() == null && (recognition.title() == null || recognition.title().isBlank())) {
       return Future.succeededFuture(decided(id, outcome.put("status", "FAILED").put("reason", "no title recognised in the name")));
@@ -95,7 +98,7 @@ final class MediaProcessor {
       outcome.put("tmdb_id", match.tmdbId()).put("tmdb_title", match.title()).put("tmdb_year", match.year());
       LOG.info("media file={} decision=matched tmdb_id={} title=\"{}\" year={} confidence={}", id, match.tmdbId(),
           match.title(), match.year(), String.format("%.2f", match.confidence()));
-      Path source = Path.of(file.getString("path"));
+      Path source = Path.of(file.path());
       return vertx.executeBlocking(() -> {
         Path target = linker.target(match.title(), match.year(), episode, recognition.season(), recognition.episode());
         return linker.link(source, target);

@@ -2,6 +2,8 @@ package io.atrium.media;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.Keys;
+import io.atrium.bus.MediaFile;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,10 +60,10 @@ final class MediaQueue {
     }
     Bus.request(vertx, Addresses.STORE_MEDIA_CLAIM, new JsonObject().put("claim_timeout_s", settings.claimTimeoutS()), STORE_TIMEOUT_MS)
         .compose(claimed -> {
-          JsonObject file = claimed.getJsonObject("file");
-          if (file == null) {
+          if (claimed.getJsonObject("file") == null) {
             return sleep(Math.min(IDLE_MS, Math.max(50, claimed.getLong("next_due_ms", IDLE_MS))));
           }
+          MediaFile file = MediaFile.fromJson(claimed.getJsonObject("file"));
           publish(file, new JsonObject().put("status", "PROCESSING"));
           return processor.process(file).compose(outcome -> record(file, outcome));
         })
@@ -74,7 +76,7 @@ final class MediaQueue {
   }
 
   /** Stores the outcome and announces it. */
-  Future<Void> record(JsonObject file, JsonObject outcome) {
+  Future<Void> record(MediaFile file, JsonObject outcome) {
     return Bus.request(vertx, Addresses.STORE_MEDIA_FINISH, outcome, STORE_TIMEOUT_MS)
         .onSuccess(v -> publish(file, outcome))
         .mapEmpty();
@@ -87,8 +89,8 @@ final class MediaQueue {
     return wakeUp.future().onComplete(v -> vertx.cancelTimer(timer));
   }
 
-  private void publish(JsonObject file, JsonObject outcome) {
-    JsonObject event = new JsonObject().put("id", file.getLong("id")).put("relative_path", file.getString("relative_path"))
+  private void publish(MediaFile file, JsonObject outcome) {
+    JsonObject event = new JsonObject().put(Keys.ID, file.id()).put(MediaFile.RELATIVE_PATH, file.relativePath())
         .put("status", outcome.getString("status"));
     for (String field : new String[] {"reason", "tmdb_title", "tmdb_year", "target_path"}) {
       if (outcome.getValue(field) != null) {

@@ -2,6 +2,7 @@ package io.atrium.store;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.ChatExchange;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
 import io.vertx.core.Future;
@@ -112,8 +113,8 @@ public final class ChatStore {
 
   /** {session_id, messages: [{role, content, provider?, model?, usage?, citations?}]} appended in one transaction. */
   JsonObject append(JsonObject body) throws SQLException {
-    long sessionId = Fields.positiveLong(body, "session_id");
-    JsonArray messages = body.getJsonArray("messages", new JsonArray());
+    ChatExchange exchange = ChatExchange.fromJson(body);
+    long sessionId = exchange.sessionId();
     Connection c = connection.get();
     return inTransaction(() -> {
       if (!exists(c, "SELECT 1 FROM chat_sessions WHERE id = ?", sessionId)) {
@@ -122,18 +123,15 @@ public final class ChatStore {
       JsonArray ids = new JsonArray();
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO chat_messages (session_id, role, content, "
           + "provider, model, prompt_tokens, completion_tokens, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-        for (int i = 0; i < messages.size(); i++) {
-          JsonObject message = messages.getJsonObject(i);
-          JsonObject usage = message.getJsonObject("usage");
+        for (ChatExchange.Message message : exchange.messages()) {
           insert.setLong(1, sessionId);
-          insert.setString(2, message.getString("role"));
-          insert.setString(3, message.getString("content"));
-          insert.setString(4, message.getString("provider"));
-          insert.setString(5, message.getString("model"));
-          setLong(insert, 6, usage == null ? null : usage.getLong("prompt_tokens"));
-          setLong(insert, 7, usage == null ? null : usage.getLong("completion_tokens"));
-          JsonArray citations = message.getJsonArray("citations");
-          insert.setString(8, citations == null ? null : citations.encode());
+          insert.setString(2, message.role());
+          insert.setString(3, message.content());
+          insert.setString(4, message.provider());
+          insert.setString(5, message.model());
+          setLong(insert, 6, message.promptTokens());
+          setLong(insert, 7, message.completionTokens());
+          insert.setString(8, message.citations() == null ? null : message.citations().encode());
           try (ResultSet row = insert.executeQuery()) {
             row.next();
             ids.add(row.getLong(1));

@@ -2,17 +2,18 @@ package io.atrium.store;
 
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
+import io.atrium.bus.MediaFile;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 /** Media file reads on the read pool: lists by status and single files, in the API's shape. */
 final class MediaReader {
-  private static final String COLUMNS = "id, path, relative_path, size, status, reason, media_type, title, year, season, "
-      + "episode, recognized_by, tmdb_id, tmdb_title, tmdb_year, target_path, attempts, created_at, updated_at";
+  private static final String COLUMNS = String.join(", ", MediaFile.COLUMNS);
 
   private final Pool readers;
 
@@ -27,9 +28,9 @@ final class MediaReader {
     int offset = Math.max(0, body.getInteger("offset", 0));
     String where = status == null ? "" : " WHERE status = ?";
     Tuple filter = status == null ? Tuple.tuple() : Tuple.of(status);
-    Future<io.vertx.sqlclient.RowSet<Row>> page = readers.preparedQuery("SELECT " + COLUMNS + " FROM media_files" + where
+    Future<RowSet<Row>> page = readers.preparedQuery("SELECT " + COLUMNS + " FROM media_files" + where
         + " ORDER BY id LIMIT " + limit + " OFFSET " + offset).execute(filter);
-    Future<io.vertx.sqlclient.RowSet<Row>> total = readers.preparedQuery("SELECT COUNT(*) AS n FROM media_files" + where)
+    Future<RowSet<Row>> total = readers.preparedQuery("SELECT COUNT(*) AS n FROM media_files" + where)
         .execute(filter);
     return Future.all(page, total).map(both -> {
       JsonArray files = new JsonArray();
@@ -47,10 +48,8 @@ final class MediaReader {
   }
 
   private static JsonObject json(Row row) {
-    JsonObject json = new JsonObject();
-    for (String column : COLUMNS.split(", ")) {
-      json.put(column, row.getValue(column));
-    }
-    return json;
+    JsonObject columns = new JsonObject();
+    MediaFile.COLUMNS.forEach(column -> columns.put(column, row.getValue(column)));
+    return MediaFile.fromJson(columns).toJson();
   }
 }

@@ -1,13 +1,14 @@
 package io.atrium.store;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.MediaFile;
 import io.atrium.sqlite.SqliteWriter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -127,7 +128,7 @@ final class MediaStore {
     }
     StringBuilder sql = new StringBuilder("UPDATE media_files SET status = ?, reason = ?, claimed_at = NULL, "
         + "next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?), updated_at = " + ResourceStore.NOW);
-    List<Object> params = new java.util.ArrayList<>(List.of(status));
+    List<Object> params = new ArrayList<>(List.of(status));
     params.add(body.getString("reason"));
     params.add("+" + body.getLong("retry_in_s", 0L) + " seconds");
     for (String field : RESULT_FIELDS) {
@@ -144,12 +145,12 @@ final class MediaStore {
     return new JsonObject().put("id", id).put("status", status);
   }
 
+  /** The claimed row in the shape every reader of a media file gets ({@link MediaFile}). */
   static JsonObject row(ResultSet rows) throws SQLException {
-    JsonObject json = new JsonObject();
-    ResultSetMetaData meta = rows.getMetaData();
-    for (int i = 1; i <= meta.getColumnCount(); i++) {
-      json.put(meta.getColumnLabel(i), rows.getObject(i));
+    JsonObject columns = new JsonObject();
+    for (String column : MediaFile.COLUMNS) {
+      columns.put(column, rows.getObject(column));
     }
-    return json;
+    return MediaFile.fromJson(columns).toJson();
   }
 }
