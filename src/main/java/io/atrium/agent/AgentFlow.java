@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ final class AgentFlow {
    * {@code todo} at once (the result follows by event and by GET).
    */
   private Future<JsonObject> start(String kind, Long taskId, Long resourceId, JsonObject llm, boolean async,
-      java.util.function.Supplier<Future<Job>> prepare) {
+      Supplier<Future<Job>> prepare) {
     JsonObject row = new JsonObject().put("kind", kind).put("task_id", taskId).put("resource_id", resourceId)
         .put("provider", llm.getString("provider")).put("model", llm.getString("model"));
     JsonObject check = llm.copy().put("dry_run", true)

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeoutException;
 
 /** Turns what a provider did (an error status and body, a network failure) into an {@link LlmFailure}. */
 final class LlmCall {
@@ -62,7 +63,7 @@ final class LlmCall {
     }
     String name = endpoint.provider().wireName();
     String text = String.valueOf(cause.getMessage());
-    if (cause instanceof java.util.concurrent.TimeoutException || text.toLowerCase().contains("timeout")
+    if (cause instanceof TimeoutException || text.toLowerCase().contains("timeout")
         || text.contains("timed out")) {
       return LlmFailure.timeout(endpoint.provider(),
           name + " at " + endpoint.baseUrl() + " did not answer within " + timeoutMs + " ms");

@@ -18,8 +18,4 @@ public record LlmRequest(Endpoint endpoint, String model, String system, List<Ch
   public static LlmRequest of(Endpoint endpoint, String model, String system, List<ChatMessage> messages) {
     return new LlmRequest(endpoint, model, system, messages, false, null, null);
   }
-
-  public LlmRequest withJsonMode() {
-    return new LlmRequest(endpoint, model, system, messages, true, maxTokens, temperature);
-  }
 }

@@ -10,6 +10,7 @@ import io.atrium.system.ThreadPriority;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * In-process BGE model (ONNX, from LangChain4j's model jars) driven directly: one ONNX Runtime session per thread
  * with one intra-op thread each, one text per run and no padding — the fastest setup measured on 2 cores. Inputs
- * are truncated at 512 tokens explicitly (and counted), never silently. Queries jump ahead of queued document chunks.
+ * are truncated at 512 tokens explicitly (and logged), never silently. Queries jump ahead of queued document chunks.
  */
 public final class OnnxEmbedder implements Embedder {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxEmbedder.class);
@@ -73,7 +75,7 @@ public final class OnnxEmbedder implements Embedder {
     } catch (OrtException e) {
       throw new IllegalStateException("cannot start ONNX Runtime for " + model + ": " + e.getMessage(), e);
     }
-    java.util.concurrent.ThreadFactory platform = Thread.ofPlatform().name("atrium-embed-", 0).daemon().factory();
+    ThreadFactory platform = Thread.ofPlatform().name("atrium-embed-", 0).daemon().factory();
     executor = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new PriorityBlockingQueue<>(),
         work -> platform.newThread(() -> {
           ThreadPriority.lowerCurrentThread(BACKGROUND_NICE);
@@ -106,11 +108,6 @@ public final class OnnxEmbedder implements Embedder {
     return dimension;
   }
 
-  /** How many inputs were longer than the model's window and cut (chunking should keep this at zero). */
-  public long truncatedInputs() {
-    return truncated.get();
-  }
-
   @Override
   public Future<float[]> embedQuery(String text) {
     Context context = currentContext();
@@ -133,7 +130,7 @@ public final class OnnxEmbedder implements Embedder {
   }
 
   private static Context currentContext() {
-    Context context = io.vertx.core.Vertx.currentContext();
+    Context context = Vertx.currentContext();
     if (context == null) {
       throw new IllegalStateException("embed requests must come from a Vert.x context");
     }
@@ -158,7 +155,11 @@ public final class OnnxEmbedder implements Embedder {
   public float[] embedNow(String text) {
     Encoding encoding = tokenizer.encode(text);
     if (encoding.exceedMaxLength()) {
-      truncated.incrementAndGet();
+      long count = truncated.incrementAndGet();
+      if (Long.bitCount(count) == 1) { // 1, 2, 4, 8…: seen, without a line per long query
+        LOG.warn("an input longer than the model's window was cut to {} tokens ({} so far; chunking should keep "
+            + "documents' chunks within it)", encoding.getIds().length, count);
+      }
     }
     long[] ids = encoding.getIds();
     long[][] inputIds = {ids};

@@ -3,6 +3,7 @@ package io.atrium.embed;
 import io.atrium.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -82,7 +83,7 @@ public final class RemoteEmbedder implements Embedder {
         .compose(response -> parse(response, texts.size()));
   }
 
-  private Future<List<float[]>> parse(HttpResponse<io.vertx.core.buffer.Buffer> response, int expected) {
+  private Future<List<float[]>> parse(HttpResponse<Buffer> response, int expected) {
     if (response.statusCode() != 200) {
       ErrorCode code = response.statusCode() >= 500 || response.statusCode() == 429 ? ErrorCode.UNAVAILABLE : ErrorCode.UNPROCESSABLE;
       return Future.failedFuture(code.exception("embedding endpoint answered " + response.statusCode()));

@@ -4,16 +4,17 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.List;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ public final class HttpVerticle extends VerticleBase {
           if (deleted.getBoolean("existed", false)) {
             ok(ctx, 200, new JsonObject().put("resource_id", deleted.getLong("resource_id")).put("deleted", true));
           } else {
-            ctx.fail(new io.atrium.http.HttpErrors.NotFound("resource " + deleted.getLong("resource_id") + " does not exist", "id"));
+            ctx.fail(new HttpErrors.NotFound("resource " + deleted.getLong("resource_id") + " does not exist", "id"));
           }
         })
         .onFailure(ctx::fail);
@@ -123,7 +124,7 @@ public final class HttpVerticle extends VerticleBase {
     forward(vertx, ctx, address, body, status, REQUEST_TIMEOUT_MS);
   }
 
-  static void forward(io.vertx.core.Vertx vertx, RoutingContext ctx, String address, JsonObject body, int status,
+  static void forward(Vertx vertx, RoutingContext ctx, String address, JsonObject body, int status,
       long timeoutMs) {
     Bus.request(vertx, address, body, timeoutMs).onSuccess(reply -> ok(ctx, status, reply)).onFailure(ctx::fail);
   }

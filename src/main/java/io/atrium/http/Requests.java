@@ -1,6 +1,7 @@
 package io.atrium.http;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -16,7 +17,7 @@ final class Requests {
     }
     Object value;
     try {
-      value = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      value = Json.decodeValue(ctx.body().buffer());
     } catch (DecodeException e) {
       throw new HttpErrors.BadRequest("the body is not valid JSON", null);
     }

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ final class Uploads {
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       name = "upload";
     }
-    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200) {
+    if (name.getBytes(StandardCharsets.UTF_8).length > 200) {
       String ext = extension(name);
       name = name.substring(0, 60) + (ext.isEmpty() ? "" : "." + ext);
     }

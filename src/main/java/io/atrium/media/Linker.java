@@ -1,19 +1,20 @@
 package io.atrium.media;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.nio.file.attribute.FileTime;
 
 /**
  * Hard-links a recognised video (and the subtitles beside it) into the library layout Jellyfin, Plex and Emby read,
@@ -173,7 +174,7 @@ final class Linker {
         .strip()
         .replaceAll("^[.\\s]+", "")
         .replaceAll("[.\\s]+$", "");
-    while (clean.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+    while (clean.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       clean = clean.substring(0, clean.length() - 1).strip();
     }
     return clean;

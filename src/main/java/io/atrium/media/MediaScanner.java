@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +41,7 @@ final class MediaScanner {
 
   Result scan() {
     JsonArray files = new JsonArray();
-    Map<String, Integer> skipped = new java.util.TreeMap<>();
+    Map<String, Integer> skipped = new TreeMap<>();
     long stableBefore = System.currentTimeMillis() - settings.stableS() * 1000;
     for (Path root : settings.sourceDirs()) {
       if (!Files.isDirectory(root)) {

@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ final class TmdbClient {
    * request), else rate limited, broken-circuit aware and retried. Failures are not cached.
    */
   private Future<JsonObject> get(String path, Map<String, String> query) {
-    String key = path + "?" + new java.util.TreeMap<>(query);
+    String key = path + "?" + new TreeMap<>(query);
     Future<JsonObject> cached = cache.get(key);
     if (cached != null) {
       return cached;

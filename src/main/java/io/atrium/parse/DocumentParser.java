@@ -1,6 +1,7 @@
 package io.atrium.parse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,8 +15,13 @@ import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.html.HtmlMapper;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
+import org.apache.tika.parser.txt.TXTParser;
+import org.slf4j.LoggerFactory;
+import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
 
 /**
@@ -26,7 +32,7 @@ import org.xml.sax.SAXException;
 public final class DocumentParser {
   private final AutoDetectParser parser = new AutoDetectParser();
   /** Plain text and Markdown skip type detection and CSV sniffing (a third of the cost of a small text file). */
-  private final org.apache.tika.parser.txt.TXTParser plainText = new org.apache.tika.parser.txt.TXTParser();
+  private final TXTParser plainText = new TXTParser();
   private final long maxFileBytes;
   private final long maxChars;
   private final boolean ocr;
@@ -78,7 +84,7 @@ public final class DocumentParser {
     } catch (RuntimeException | StackOverflowError e) {
       throw new ParseFailure("parser failed on a malformed document: " + describe(e), true);
     } catch (OutOfMemoryError e) {
-      org.slf4j.LoggerFactory.getLogger(DocumentParser.class).warn("parser ran out of memory on {}: {}", file, e.getMessage());
+      LoggerFactory.getLogger(DocumentParser.class).warn("parser ran out of memory on {}: {}", file, e.getMessage());
       throw new ParseFailure("document needs more memory than allowed to parse (decompression bomb?)", true);
     }
     String text = handler.text();
@@ -88,7 +94,7 @@ public final class DocumentParser {
     return new ParsedDocument(text, handler.blocks(), contentType(metadata), handler.pages());
   }
 
-  private org.apache.tika.parser.Parser parserFor(Path file) {
+  private Parser parserFor(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     return name.endsWith(".txt") || name.endsWith(".md") || name.endsWith(".markdown") ? plainText : parser;
   }
@@ -109,8 +115,8 @@ public final class DocumentParser {
   private ParseContext context() {
     ParseContext context = new ParseContext();
     context.set(EmbeddedDocumentExtractor.class, SkipEmbedded.INSTANCE);
-    context.set(org.apache.tika.parser.Parser.class, parser); // PDF page OCR finds Tesseract through it
-    context.set(org.apache.tika.parser.html.HtmlMapper.class, RubyDroppingHtmlMapper.INSTANCE);
+    context.set(Parser.class, parser); // PDF page OCR finds Tesseract through it
+    context.set(HtmlMapper.class, RubyDroppingHtmlMapper.INSTANCE);
     PDFParserConfig pdf = new PDFParserConfig();
     pdf.setOcrStrategy(ocr ? PDFParserConfig.OCR_STRATEGY.AUTO : PDFParserConfig.OCR_STRATEGY.NO_OCR);
     pdf.setExtractInlineImages(false);
@@ -157,7 +163,7 @@ public final class DocumentParser {
     }
 
     @Override
-    public void parseEmbedded(java.io.InputStream stream, org.xml.sax.ContentHandler handler, Metadata metadata,
+    public void parseEmbedded(InputStream stream, ContentHandler handler, Metadata metadata,
         boolean outputHtml) {
     }
   }

@@ -1,5 +1,6 @@
 package io.atrium.parse;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.apache.tika.exception.TikaException;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.html.HtmlMapper;
 import org.apache.tika.parser.html.JSoupParser;
+import org.slf4j.LoggerFactory;
+import org.xml.sax.Attributes;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Fallback for EPUBs Tika's EpubParser rejects: reads the zip leniently (entry names as ISO-8859-1, so undecodable
@@ -39,19 +46,19 @@ final class EpubChapters {
         if (entry.isDirectory() || !(name.endsWith(".xhtml") || name.endsWith(".html") || name.endsWith(".htm"))) {
           continue;
         }
-        try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(entry))) {
+        try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
           Metadata metadata = new Metadata();
           metadata.set(Metadata.CONTENT_TYPE, "application/xhtml+xml");
           ParseContext context = new ParseContext();
-          context.set(org.apache.tika.parser.html.HtmlMapper.class, RubyDroppingHtmlMapper.INSTANCE);
+          context.set(HtmlMapper.class, RubyDroppingHtmlMapper.INSTANCE);
           html.parse(in, new ChapterHandler(handler), metadata, context);
           chapters++;
         }
       }
     } catch (StructureHandler.TextLimitReached e) {
       throw new ParseFailure(e.getMessage(), true);
-    } catch (IOException | org.xml.sax.SAXException | org.apache.tika.exception.TikaException | RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(EpubChapters.class).info("EPUB chapter fallback failed on {}: {}", file, e.toString());
+    } catch (IOException | SAXException | TikaException | RuntimeException e) {
+      LoggerFactory.getLogger(EpubChapters.class).info("EPUB chapter fallback failed on {}: {}", file, e.toString());
       throw original;
     }
     if (chapters == 0 || handler.text().isBlank()) {
@@ -61,7 +68,7 @@ final class EpubChapters {
   }
 
   /** Passes a chapter's elements to the shared handler but not its document start/end events. */
-  private static final class ChapterHandler extends org.xml.sax.helpers.DefaultHandler {
+  private static final class ChapterHandler extends DefaultHandler {
     private final StructureHandler target;
 
     ChapterHandler(StructureHandler target) {
@@ -69,17 +76,17 @@ final class EpubChapters {
     }
 
     @Override
-    public void startElement(String uri, String localName, String qName, org.xml.sax.Attributes atts) throws org.xml.sax.SAXException {
+    public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
       target.startElement(uri, localName, qName, atts);
     }
 
     @Override
-    public void endElement(String uri, String localName, String qName) throws org.xml.sax.SAXException {
+    public void endElement(String uri, String localName, String qName) throws SAXException {
       target.endElement(uri, localName, qName);
     }
 
     @Override
-    public void characters(char[] ch, int start, int length) throws org.xml.sax.SAXException {
+    public void characters(char[] ch, int start, int length) throws SAXException {
       target.characters(ch, start, length);
     }
   }

@@ -216,8 +216,4 @@ public final class Migrations {
       return rows.next() ? rows.getString(1) : null;
     }
   }
-
-  static int latestVersion() {
-    return STEPS.size();
-  }
 }

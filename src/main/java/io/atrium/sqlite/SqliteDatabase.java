@@ -7,10 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import org.sqlite.JDBC;
 
 /**
  * Read connections to the SQLite file through the Vert.x JDBC client on an Agroal data source (writes go through
@@ -40,11 +42,11 @@ public final class SqliteDatabase {
               .initialSize(1)
               .acquisitionTimeout(Duration.ofSeconds(30))
               .connectionFactoryConfiguration(factory -> factory
-                  .connectionProviderClass(org.sqlite.JDBC.class)
+                  .connectionProviderClass(JDBC.class)
                   .jdbcUrl(url))));
       Pool pool = JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(maxConnections));
       return new SqliteDatabase(dataSource, pool);
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
     }
   }

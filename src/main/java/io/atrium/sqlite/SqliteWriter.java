@@ -1,5 +1,6 @@
 package io.atrium.sqlite;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,7 +38,7 @@ public final class SqliteWriter implements AutoCloseable {
         Files.createDirectories(parent);
       }
       return new SqliteWriter(DriverManager.getConnection(SqliteDatabase.url(file)));
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
     }
   }

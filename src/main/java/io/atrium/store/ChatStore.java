@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +32,9 @@ public final class ChatStore {
       + "outcome, error_code, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
   private final SqliteWriter writer;
-  private final Supplier<Connection> connection;
 
   ChatStore(SqliteWriter writer) {
     this.writer = writer;
-    this.connection = writer::connection;
   }
 
   /** Registers the chat consumers; call from the store verticle's start so they run on its worker thread. */
@@ -52,8 +49,8 @@ public final class ChatStore {
 
   /** {title, task_id?, resource_id?} → the new session; 404 naming a task or resource that does not exist. */
   JsonObject createSession(JsonObject body) throws SQLException {
-    Connection c = connection.get();
-    return inTransaction(() -> {
+    return writer.inTransaction(w -> {
+      Connection c = w.connection();
       String title = Fields.text(body, "title", 500, true);
       Long taskId = Fields.optionalPositiveLong(body, "task_id");
       Long resourceId = Fields.optionalPositiveLong(body, "resource_id");
@@ -83,7 +80,7 @@ public final class ChatStore {
   /** {session_id} → the session and its messages in order; 404 if there is none. */
   JsonObject session(JsonObject body) throws SQLException {
     long id = Fields.positiveLong(body, "session_id");
-    Connection c = connection.get();
+    Connection c = writer.connection();
     JsonObject session;
     try (PreparedStatement select = c.prepareStatement(
         "SELECT title, task_id, resource_id, created_at, updated_at FROM chat_sessions WHERE id = ?")) {
@@ -115,8 +112,8 @@ public final class ChatStore {
   JsonObject append(JsonObject body) throws SQLException {
     ChatExchange exchange = ChatExchange.fromJson(body);
     long sessionId = exchange.sessionId();
-    Connection c = connection.get();
-    return inTransaction(() -> {
+    return writer.inTransaction(w -> {
+      Connection c = w.connection();
       if (!exists(c, "SELECT 1 FROM chat_sessions WHERE id = ?", sessionId)) {
         throw ErrorCode.NOT_FOUND.exception("chat session " + sessionId + " does not exist", "session_id");
       }
@@ -154,7 +151,7 @@ public final class ChatStore {
   JsonObject log(JsonObject body) throws SQLException {
     JsonArray entries = body.getJsonArray("entries", new JsonArray());
     try {
-      return new JsonObject().put("ids", inTransaction(() -> insertLogs(entries)));
+      return new JsonObject().put("ids", writer.inTransaction(w -> insertLogs(w, entries)));
     } catch (SQLException | RuntimeException batchFailed) {
       if (entries.size() < 2) {
         throw batchFailed;
@@ -163,7 +160,7 @@ public final class ChatStore {
       for (int i = 0; i < entries.size(); i++) {
         JsonArray one = new JsonArray().add(entries.getValue(i));
         try {
-          ids.addAll(inTransaction(() -> insertLogs(one)));
+          ids.addAll(writer.inTransaction(w -> insertLogs(w, one)));
         } catch (SQLException | RuntimeException e) {
           LOG.warn("retrieval log of chat request {} not written: {}", one.getJsonObject(0).getString("request_id"),
               e.getMessage());
@@ -174,7 +171,7 @@ public final class ChatStore {
     }
   }
 
-  private JsonArray insertLogs(JsonArray entries) throws SQLException {
+  private static JsonArray insertLogs(SqliteWriter writer, JsonArray entries) throws SQLException {
     JsonArray ids = new JsonArray();
     PreparedStatement insert = writer.prepare(INSERT_LOG); // prepared once, kept by the writer
     for (int i = 0; i < entries.size(); i++) {
@@ -221,15 +218,6 @@ public final class ChatStore {
       }
     }
     return message.put("created_at", row.getString(9));
-  }
-
-  private interface SqlWork<T> {
-    T run() throws SQLException;
-  }
-
-  /** The writer's own transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any failure). */
-  private <T> T inTransaction(SqlWork<T> work) throws SQLException {
-    return writer.inTransaction(w -> work.run());
   }
 
   private static Future<Void> consume(Vertx vertx, String address, Bus.SyncOperation operation) {

@@ -1,5 +1,6 @@
 package io.atrium.text;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ public final class Highlighter {
   }
 
   public static String highlight(String text, List<SearchText.Token> queryTerms) {
-    List<SearchText.Token> terms = new java.util.ArrayList<>();
+    List<SearchText.Token> terms = new ArrayList<>();
     for (SearchText.Token token : queryTerms) {
       if (token.cjk()) {
         SearchText.matchTerms(List.of(token)).forEach(gram -> terms.add(new SearchText.Token(gram, true)));
