@@ -112,9 +112,4 @@ final class AnthropicWire implements WireFormat {
       }
     };
   }
-
-  @Override
-  public String errorMessage(JsonObject body) {
-    return body.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
-  }
 }

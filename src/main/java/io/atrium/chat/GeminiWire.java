@@ -128,11 +128,6 @@ final class GeminiWire implements WireFormat {
   }
 
   @Override
-  public String errorMessage(JsonObject body) {
-    return body.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
-  }
-
-  @Override
   public boolean refusedKey(int status, JsonObject body) {
     if (status == 401 || status == 403) {
       return true;

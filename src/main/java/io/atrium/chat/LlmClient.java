@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * (5xx answers, refused connections and timeouts count; 4xx and 429 do not: the endpoint is up); 429 and 5xx are
  * retried with exponential backoff or after the provider's Retry-After, unless that wait is longer than
  * {@code max_retry_wait_ms}, in which case the caller gets the 429 with the hint at once. Every failure is an
- * {@link LlmFailure} whose text never contains the key. A plain class: the chat verticle and an agent verticle
- * each make their own.
+ * {@link LlmFailure} whose text never contains the key. A plain class owned by the chat verticle: other verticles
+ * (agent, media) reach models only through {@code atrium.llm.generate}, so one set of breakers guards each provider.
  *
  * <p>Whole answers go through vertx-web-client. Streams use the {@link HttpClient} underneath it directly: a
  * web-client body codec sees the body before the status, and a stream must know the status first (an error status

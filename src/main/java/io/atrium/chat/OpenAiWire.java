@@ -127,11 +127,6 @@ final class OpenAiWire implements WireFormat {
     };
   }
 
-  @Override
-  public String errorMessage(JsonObject body) {
-    return body.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
-  }
-
   /**
    * What atrium takes from one ordinary streamed chunk — {@code choices[0].delta.content} and {@code usage} — read
    * with Jackson's streaming parser, skipping the rest (id, model, fingerprints, logprobs, tool calls) instead of

@@ -27,8 +27,13 @@ public interface WireFormat {
   /** A fresh reader for one streamed answer. */
   StreamDecoder decoder();
 
-  /** The human-readable message of an error body, or null. */
-  String errorMessage(JsonObject body);
+  /**
+   * The human-readable message of an error body, or null. All three providers put it at {@code error.message}
+   * (OpenAI and Gemini beside a code, Anthropic beside an error type).
+   */
+  default String errorMessage(JsonObject body) {
+    return body.getValue("error") instanceof JsonObject error ? error.getString("message") : null;
+  }
 
   /** Whether an error answer means the key was refused (not only 401/403: Gemini says 400 API_KEY_INVALID). */
   default boolean refusedKey(int status, JsonObject body) {
