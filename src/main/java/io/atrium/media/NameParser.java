@@ -1,5 +1,6 @@
 package io.atrium.media;
 
+import io.atrium.text.TitleText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -118,7 +119,7 @@ final class NameParser {
       } else {
         break;
       }
-      if (!Text.hasAlnum(rest.substring(end))) {
+      if (!TitleText.hasAlnum(rest.substring(end))) {
         break;
       }
       group |= bracket.find(0);
@@ -152,7 +153,7 @@ final class NameParser {
       findBareNumber(titleStart);
     }
     TitleSpan span = titleSpan(titleStart);
-    String title = span == null ? null : Text.cleanTitle(zone.substring(span.start, span.end));
+    String title = span == null ? null : TitleText.cleanTitle(zone.substring(span.start, span.end));
     if (title == null) {
       title = bracketTitle();
     }
@@ -510,7 +511,7 @@ final class NameParser {
   }
 
   private boolean beforeTagsOrEnd(int end) {
-    if (end >= zone.length() || !Text.hasAlnum(zone.substring(end))) {
+    if (end >= zone.length() || !TitleText.hasAlnum(zone.substring(end))) {
       return true;
     }
     for (int t = 0; t < tokens.size(); t++) {
@@ -712,7 +713,7 @@ final class NameParser {
     List<String> candidates = new ArrayList<>();
     while (m.find()) {
       String block = m.group(1).trim();
-      if (!Text.hasAlnum(block) || block.matches("\\d{1,4}(?:v\\d)?") || allTags(block) || Text.cjkTag(block)
+      if (!TitleText.hasAlnum(block) || block.matches("\\d{1,4}(?:v\\d)?") || allTags(block) || TitleText.cjkTag(block)
           || block.matches("(?i)[0-9a-f]{8}") || CJK_EPISODE.matcher(block).find()
           || EPISODE_WORD.matcher(block).matches()) {
         blockEpisode(block);
@@ -723,8 +724,8 @@ final class NameParser {
     if (candidates.size() > 1) {
       candidates.remove(0);
     }
-    String latin = candidates.stream().filter(Text::hasLatin).findFirst().orElse(null);
+    String latin = candidates.stream().filter(TitleText::hasLatin).findFirst().orElse(null);
     String chosen = latin != null ? latin : candidates.isEmpty() ? null : candidates.get(0);
-    return chosen == null ? null : Text.cleanTitle(chosen);
+    return chosen == null ? null : TitleText.cleanTitle(chosen);
   }
 }
