@@ -37,13 +37,12 @@ public final class FilenameParser {
   private FilenameParser() {
   }
 
-  /** Parses a file name or a path relative to the scanned folder (parent folders are hints). Never throws; never null. */
+  /**
+   * Parses a file name or a path relative to the scanned folder (parent folders are hints). Never null; any name,
+   * however hostile, gives a recognition, so an exception here is a parser bug and is left to surface.
+   */
   public static Recognition parse(String relativePath) {
-    try {
-      return recognise(relativePath == null ? "" : relativePath);
-    } catch (RuntimeException e) {
-      return new Recognition(Recognition.MOVIE, null, null, null, null, null);
-    }
+    return recognise(relativePath == null ? "" : relativePath);
   }
 
   private record Folder(String name, NameParser.Parsed parsed, Integer season, boolean skipped, String plexTitle,
