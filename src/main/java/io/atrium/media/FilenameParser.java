@@ -1,5 +1,6 @@
 package io.atrium.media;
 
+import io.atrium.media.name.NameParser;
 import io.atrium.text.TitleText;
 import java.util.ArrayList;
 import java.util.List;
