@@ -1,5 +1,7 @@
 package io.atrium.media;
 
+import io.atrium.media.name.NameParser;
+import io.atrium.text.TitleText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,13 +38,12 @@ public final class FilenameParser {
   private FilenameParser() {
   }
 
-  /** Parses a file name or a path relative to the scanned folder (parent folders are hints). Never throws; never null. */
+  /**
+   * Parses a file name or a path relative to the scanned folder (parent folders are hints). Never null; any name,
+   * however hostile, gives a recognition, so an exception here is a parser bug and is left to surface.
+   */
   public static Recognition parse(String relativePath) {
-    try {
-      return recognise(relativePath == null ? "" : relativePath);
-    } catch (RuntimeException e) {
-      return new Recognition(Recognition.MOVIE, null, null, null, null, null);
-    }
+    return recognise(relativePath == null ? "" : relativePath);
   }
 
   private record Folder(String name, NameParser.Parsed parsed, Integer season, boolean skipped, String plexTitle,
@@ -59,7 +60,7 @@ public final class FilenameParser {
   private static Recognition recognise(String input) {
     String path = input.length() > MAX_LENGTH ? input.substring(input.length() - MAX_LENGTH) : input;
     List<String> segments = new ArrayList<>();
-    for (String segment : Text.sanitize(path).replace('\\', '/').split("/")) {
+    for (String segment : TitleText.sanitize(path).replace('\\', '/').split("/")) {
       String trimmed = segment.trim();
       if (!trimmed.isEmpty() && !trimmed.equals(".") && !trimmed.equals("..") && !trimmed.matches("[A-Za-z]:")) {
         segments.add(trimmed);
@@ -73,7 +74,7 @@ public final class FilenameParser {
       }
       segments.set(i, OTHER_IDS.matcher(TMDB.matcher(segments.get(i)).replaceAll(" ")).replaceAll(" ").trim());
     }
-    segments.removeIf(segment -> !Text.hasAlnum(segment));
+    segments.removeIf(segment -> !TitleText.hasAlnum(segment));
     if (segments.isEmpty()) {
       return new Recognition(Recognition.MOVIE, null, null, null, null, tmdbId);
     }
@@ -109,7 +110,7 @@ public final class FilenameParser {
     boolean skipped = seasonNumber != null || MOVIE_FOLDERS.contains(lower) || SHOW_FOLDERS.contains(lower)
         || GENERIC_FOLDERS.contains(lower);
     Matcher plex = PLEX_FOLDER.matcher(name);
-    String plexTitle = plex.matches() ? Text.cleanTitle(plex.group(1)) : null;
+    String plexTitle = plex.matches() ? TitleText.cleanTitle(plex.group(1)) : null;
     Integer plexYear = plexTitle != null ? Integer.valueOf(plex.group(2)) : null;
     return new Folder(name, NameParser.parse(name), seasonNumber, skipped, plexTitle, plexYear);
   }
@@ -176,8 +177,8 @@ public final class FilenameParser {
     if (fileTitle == null) {
       return folderTitle;
     }
-    String a = Text.fold(fileTitle);
-    String b = Text.fold(folderTitle);
+    String a = TitleText.fold(fileTitle);
+    String b = TitleText.fold(folderTitle);
     if (a.equals(b)) {
       return richness(folderTitle) > richness(fileTitle) ? folderTitle : fileTitle;
     }
@@ -192,8 +193,8 @@ public final class FilenameParser {
   }
 
   private static boolean similar(String a, String b) {
-    String x = Text.fold(a);
-    String y = Text.fold(b);
+    String x = TitleText.fold(a);
+    String y = TitleText.fold(b);
     return !x.isEmpty() && !y.isEmpty() && (x.contains(y) || y.contains(x));
   }
 
@@ -217,8 +218,8 @@ public final class FilenameParser {
       return false;
     }
     if (similar(file.title(), release.title())) {
-      return Text.fold(file.title()).contains(Text.fold(release.title()))
-          && !Text.fold(file.title()).equals(Text.fold(release.title()));
+      return TitleText.fold(file.title()).contains(TitleText.fold(release.title()))
+          && !TitleText.fold(file.title()).equals(TitleText.fold(release.title()));
     }
     boolean bare = file.strongTags() == 0 && !file.saysEpisode() && file.year() == null;
     return bare || file.title().split("[\\s-]+").length <= 2;

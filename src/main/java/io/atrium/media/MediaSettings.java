@@ -65,10 +65,6 @@ record MediaSettings(List<Path> sourceDirs, Path libraryDir, long scanIntervalS,
     return tmdb.apiKey() != null || tmdb.bearerToken() != null;
   }
 
-  boolean llmConfigured() {
-    return llm.containsKey("provider") && llm.containsKey("model");
-  }
-
   private static List<String> strings(Object value) {
     List<String> list = new ArrayList<>();
     if (value instanceof JsonArray array) {

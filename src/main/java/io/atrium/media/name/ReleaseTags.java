@@ -1,4 +1,4 @@
-package io.atrium.media;
+package io.atrium.media.name;
 
 import java.util.Locale;
 import java.util.Set;
@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * The vocabulary of release names. A strong tag (resolution, source, codec, audio, container, fix tags) never
  * belongs to a title; a weak tag (languages, edition and release words) is also an ordinary word, so it ends a
- * title only when it leads to a strong tag (see {@link NameParser}).
+ * title only when it leads to a strong tag (see {@link Tokens}).
  */
 final class ReleaseTags {
   private static final Pattern STRONG = Pattern.compile(String.join("|",
@@ -63,5 +63,21 @@ final class ReleaseTags {
   /** Language words and capitalised abbreviations: a year right after them ends the title too. */
   static boolean language(String token) {
     return LANGUAGES.contains(token.toLowerCase(Locale.ROOT)) || WEAK_UPPER.contains(token);
+  }
+
+  /** Whether every word of a text (a bracket's content) is a tag, strong or weak. */
+  static boolean allTags(String text) {
+    String[] words = text.split("[^\\p{L}\\p{N}]+");
+    int tags = 0;
+    for (String word : words) {
+      if (word.isEmpty()) {
+        continue;
+      }
+      if (!strong(word) && !weak(word)) {
+        return false;
+      }
+      tags++;
+    }
+    return tags > 0;
   }
 }

@@ -1,12 +1,15 @@
-package io.atrium.media;
+package io.atrium.text;
 
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Character-level helpers of the filename parser: sanitising input and turning a span of a name into a title. */
-final class Text {
+/**
+ * Character-level helpers of the media filename parser: sanitising a path, turning a span of a file name into a
+ * title, and folding two spellings of a title so they compare.
+ */
+public final class TitleText {
   private static final Pattern ACRONYM = Pattern.compile("(?<![\\p{L}\\p{N}])(?:\\p{L}\\.){2,}(?:\\p{L}(?!\\p{L}))?");
   private static final Pattern DECIMAL = Pattern.compile("(?<=\\d)\\.(?=\\d)");
   private static final Pattern ARTICLE_LAST = Pattern.compile("^(.+?),\\s*(the|a|an|le|la|les|der|die|das)$",
@@ -18,11 +21,11 @@ final class Text {
       "内嵌", "內嵌", "外挂", "字幕", "中文", "国语", "粤语", "日语", "新番", "招募"};
   private static final int MAX_TITLE = 200;
 
-  private Text() {
+  private TitleText() {
   }
 
   /** Control and format characters become spaces; the text is NFC so that accents compare as written. */
-  static String sanitize(String text) {
+  public static String sanitize(String text) {
     StringBuilder out = new StringBuilder(text.length());
     text.codePoints().forEach(cp -> {
       int type = Character.getType(cp);
@@ -33,21 +36,24 @@ final class Text {
     return Normalizer.normalize(out, Normalizer.Form.NFC);
   }
 
-  static boolean hasAlnum(String text) {
+  /** Whether any letter or digit is left (a segment of only separators says nothing). */
+  public static boolean hasAlnum(String text) {
     return text.codePoints().anyMatch(Character::isLetterOrDigit);
   }
 
-  static boolean hasLatin(String text) {
+  /** At least two Latin letters: enough to prefer this text as a title over a CJK one. */
+  public static boolean hasLatin(String text) {
     return text.codePoints().filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.LATIN).count() >= 2;
   }
 
-  static boolean cjk(int cp) {
+  private static boolean cjk(int cp) {
     Character.UnicodeScript script = Character.UnicodeScript.of(cp);
     return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
         || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
   }
 
-  static boolean cjkTag(String block) {
+  /** A fansub bracket block about subtitles or audio ("简日双语"), never a title. */
+  public static boolean cjkTag(String block) {
     for (String tag : CJK_TAGS) {
       if (block.contains(tag)) {
         return true;
@@ -61,7 +67,7 @@ final class Text {
    * separators collapsed, ends trimmed, "Simpsons, The" turned round, a trailing country code dropped, and of a
    * CJK title beside a Latin one the Latin one kept. Null when nothing readable is left.
    */
-  static String cleanTitle(String raw) {
+  public static String cleanTitle(String raw) {
     String text = raw.replace("*", "");
     text = protect(ACRONYM, text);
     text = DECIMAL.matcher(text).replaceAll("\u0000");
@@ -90,7 +96,7 @@ final class Text {
     return out.toString();
   }
 
-  static String trim(String text) {
+  private static String trim(String text) {
     int start = 0;
     int end = text.length();
     while (start < end && TRIM.indexOf(text.charAt(start)) >= 0) {
@@ -104,7 +110,7 @@ final class Text {
 
   /** "进击的巨人 Attack on Titan" → "Attack on Titan": the longest run without CJK characters that has Latin letters. */
   private static String preferLatin(String text) {
-    if (text.codePoints().noneMatch(Text::cjk) || !hasLatin(text)) {
+    if (text.codePoints().noneMatch(TitleText::cjk) || !hasLatin(text)) {
       return text;
     }
     String best = null;
@@ -125,7 +131,7 @@ final class Text {
   }
 
   /** Letters and digits only, lower case, accents removed: for deciding that two spellings name the same thing. */
-  static String fold(String text) {
+  public static String fold(String text) {
     if (text == null) {
       return "";
     }
