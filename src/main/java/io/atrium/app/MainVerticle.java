@@ -7,6 +7,7 @@ import io.atrium.http.HttpVerticle;
 import io.atrium.ingest.IngestVerticle;
 import io.atrium.lifecycle.LifecycleVerticle;
 import io.atrium.media.MediaVerticle;
+import io.atrium.parse.ParseSettings;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
@@ -41,6 +42,7 @@ public final class MainVerticle extends VerticleBase {
     String dbPath = storeConf.getString("db_path", "").isBlank()
         ? dataDir.resolve("atrium.db").toString() : storeConf.getString("db_path");
     JsonObject parse = section(conf, "parse");
+    ParseSettings parsing = ParseSettings.fromJson(parse);
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
@@ -50,10 +52,9 @@ public final class MainVerticle extends VerticleBase {
         // push before the verticles that publish, so no start-up event (a search index rebuild) goes untranslated
         .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(ParseVerticle::new, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
-            .setInstances(parse.getInteger("instances", 1))
-            .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.getInteger("instances", 1))
-            // a parse may legitimately take up to its time limit; the parser abandons it after that
-            .setMaxWorkerExecuteTime(parse.getLong("timeout_s", 120L) + 30).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
+            .setInstances(parsing.instances())
+            .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parsing.instances())
+            .setMaxWorkerExecuteTime(parsing.maxWorkerExecuteS()).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
             .setConfig(parse)))
         .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions()
             .setConfig(new JsonObject().put("chunk", section(conf, "chunk")).put("embed", section(conf, "embed")))))
