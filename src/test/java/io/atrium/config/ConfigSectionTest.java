@@ -3,7 +3,6 @@ package io.atrium.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.atrium.app.AtriumConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +31,5 @@ class ConfigSectionTest {
     ConfigSection search = new ConfigSection("search", new JsonObject().put("weight", 1).put("limit", 5_000_000_000L));
     assertThat(search.decimal("weight")).isEqualTo(1.0);
     assertThat(search.longInteger("limit")).isEqualTo(5_000_000_000L);
-  }
-
-  @Test
-  void theShippedDefaultsAreTheBaseLayer() {
-    JsonObject defaults = AtriumConfig.defaults();
-    assertThat(ConfigSection.of(AtriumConfig.load(null, java.util.Map.of()), "parse").values())
-        .isEqualTo(ConfigSection.of(defaults, "parse").values());
   }
 }
