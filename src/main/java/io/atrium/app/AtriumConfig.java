@@ -24,7 +24,7 @@ public final class AtriumConfig {
 
   /** The defaults shipped inside the jar, then the file if given, then the environment. */
   public static JsonObject load(Path file, Map<String, String> env) {
-    JsonObject config = readYaml(AtriumConfig.class.getResourceAsStream("/atrium.yaml"));
+    JsonObject config = defaults();
     if (file != null && Files.isRegularFile(file)) {
       try (InputStream in = Files.newInputStream(file)) {
         config = merge(config, readYaml(in));
@@ -35,10 +35,19 @@ public final class AtriumConfig {
     return applyEnv(config, env);
   }
 
-  static JsonObject readYaml(InputStream in) {
-    if (in == null) {
-      return new JsonObject();
+  /** The base layer alone: conf/atrium.yaml as shipped in the jar, the one home of every default. */
+  public static JsonObject defaults() {
+    try (InputStream in = AtriumConfig.class.getResourceAsStream("/atrium.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("atrium.yaml (the built-in defaults) is missing from the classpath");
+      }
+      return readYaml(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the built-in atrium.yaml", e);
     }
+  }
+
+  static JsonObject readYaml(InputStream in) {
     Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
     if (tree == null) {
       return new JsonObject();

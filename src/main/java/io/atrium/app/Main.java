@@ -1,5 +1,6 @@
 package io.atrium.app;
 
+import io.atrium.config.ConfigSection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +32,7 @@ public final class Main {
 
   /** The tokenizer's native library is unpacked under the data directory, never fetched (atrium works offline). */
   static void prepareNativeLibraries(JsonObject config) {
-    String dataDir = config.getJsonObject("data", new JsonObject()).getString("dir", "./data");
+    String dataDir = ConfigSection.of(config, "data").string("dir");
     System.setProperty("ai.djl.offline", "true");
     if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
       System.setProperty("DJL_CACHE_DIR", Path.of(dataDir, "cache", "djl").toAbsolutePath().toString());

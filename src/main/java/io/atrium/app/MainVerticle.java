@@ -2,11 +2,13 @@ package io.atrium.app;
 
 import io.atrium.agent.AgentVerticle;
 import io.atrium.chat.ChatVerticle;
+import io.atrium.config.ConfigSection;
 import io.atrium.embed.EmbedVerticle;
 import io.atrium.http.HttpVerticle;
 import io.atrium.ingest.IngestVerticle;
 import io.atrium.lifecycle.LifecycleVerticle;
 import io.atrium.media.MediaVerticle;
+import io.atrium.parse.ParseSettings;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The embedded deployment plan: store first (it migrates the schema), push, then the workers, the domain
  * verticles, lifecycle and HTTP last, so no request races a consumer that is not registered yet. Each verticle gets
- * only its own section of the configuration.
+ * only its own section of the configuration, or the few sections it reads, and computes its own timeouts from them.
  */
 public final class MainVerticle extends VerticleBase {
   private final Runnable exit;
@@ -36,11 +38,10 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject conf = config();
-    Path dataDir = Path.of(section(conf, "data").getString("dir", "./data")).toAbsolutePath().normalize();
-    JsonObject storeConf = section(conf, "store");
-    String dbPath = storeConf.getString("db_path", "").isBlank()
-        ? dataDir.resolve("atrium.db").toString() : storeConf.getString("db_path");
-    JsonObject parse = section(conf, "parse");
+    Path dataDir = Path.of(ConfigSection.of(conf, "data").string("dir")).toAbsolutePath().normalize();
+    ConfigSection store = ConfigSection.of(conf, "store");
+    String dbPath = store.string("db_path").isBlank() ? dataDir.resolve("atrium.db").toString() : store.string("db_path");
+    ParseSettings parse = ParseSettings.fromJson(section(conf, "parse"));
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
@@ -50,33 +51,24 @@ public final class MainVerticle extends VerticleBase {
         // push before the verticles that publish, so no start-up event (a search index rebuild) goes untranslated
         .compose(v -> deploy(new PushVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(ParseVerticle::new, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
-            .setInstances(parse.getInteger("instances", 1))
-            .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.getInteger("instances", 1))
-            // a parse may legitimately take up to its time limit; the parser abandons it after that
-            .setMaxWorkerExecuteTime(parse.getLong("timeout_s", 120L) + 30).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
-            .setConfig(parse)))
-        .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions()
-            .setConfig(new JsonObject().put("chunk", section(conf, "chunk")).put("embed", section(conf, "embed")))))
-        .compose(v -> deploy(new SearchVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+            .setInstances(parse.instances())
+            .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.instances())
+            .setMaxWorkerExecuteTime(parse.maxWorkerExecuteS()).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
+            .setConfig(section(conf, "parse"))))
+        .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions().setConfig(sections(conf, "chunk", "embed"))))
+        .compose(v -> deploy(new SearchVerticle(), new DeploymentOptions().setConfig(sections(conf, "search")
             .put("db_path", dbPath)
-            .put("read_pool_size", storeConf.getInteger("read_pool_size", 4))
-            .put("index_dir", dataDir.resolve("lucene").toString())
-            .put("search", section(conf, "search")))))
+            .put("read_pool_size", store.integer("read_pool_size"))
+            .put("index_dir", dataDir.resolve("lucene").toString()))))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
             .put("files_dir", dataDir.resolve("files").toString()))))
         .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
-        .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(section(conf, "agent").copy()
-            .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
-        .compose(v -> deploy(new MediaVerticle(), new DeploymentOptions().setConfig(section(conf, "media").copy()
-            .put("llm_timeout_ms", chatTimeoutMs(section(conf, "chat"))))))
+        // agent, media and http wait on chat: each derives its timeouts from chat's own retry budget
+        .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(sections(conf, "agent", "chat"))))
+        .compose(v -> deploy(new MediaVerticle(), new DeploymentOptions().setConfig(sections(conf, "media", "chat"))))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
-        .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(section(conf, "http").copy()
+        .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(sections(conf, "http", "chat", "agent")
             .put("version", Version.current())
-            .put("chat_timeout_ms", chatTimeoutMs(section(conf, "chat")))
-            // a suggestion may ask the model again after a refused answer
-            // a retry or manual match processes the file while the request waits: recognition, TMDB lookups, the link
-            .put("media_timeout_ms", chatTimeoutMs(section(conf, "chat")) + 120_000)
-            .put("agent_timeout_ms", chatTimeoutMs(section(conf, "chat")) * Math.max(1, section(conf, "agent").getInteger("max_attempts", 2)) + 30_000)
             .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString()))));
   }
 
@@ -88,15 +80,16 @@ public final class MainVerticle extends VerticleBase {
     return vertx.deployVerticle(verticles::get, options);
   }
 
-  /** How long HTTP waits for a chat answer (or a stream's start): every attempt's timeout and retry wait, and a margin. */
-  private static long chatTimeoutMs(JsonObject chat) {
-    int attempts = Math.max(1, chat.getInteger("max_attempts", 3));
-    return attempts * chat.getLong("timeout_ms", 120_000L) + (attempts - 1) * chat.getLong("max_retry_wait_ms", 10_000L)
-        + 30_000;
+  private static JsonObject section(JsonObject conf, String name) {
+    return ConfigSection.of(conf, name).values();
   }
 
-  private static JsonObject section(JsonObject conf, String name) {
-    JsonObject section = conf.getJsonObject(name);
-    return section == null ? new JsonObject() : section;
+  /** Several sections, each under its name: the config of a verticle that reads more than its own. */
+  private static JsonObject sections(JsonObject conf, String... names) {
+    JsonObject picked = new JsonObject();
+    for (String name : names) {
+      picked.put(name, section(conf, name));
+    }
+    return picked;
   }
 }

@@ -1,6 +1,7 @@
 package io.atrium.chat;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.config.ConfigSection;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,23 +15,23 @@ import java.util.Map;
 public record ChatSettings(LlmSettings llm, Map<Provider, String> baseUrls, Map<Provider, String> keys,
     int maxConnections, int contextTopK, int contextTokenBudget) {
 
-  public static ChatSettings fromJson(JsonObject chat) {
+  public static ChatSettings fromJson(JsonObject json) {
+    ConfigSection chat = new ConfigSection("chat", json);
     Map<Provider, String> urls = new EnumMap<>(Provider.class);
     Map<Provider, String> keys = new EnumMap<>(Provider.class);
     for (Provider provider : Provider.values()) {
-      String url = chat.getString(provider.wireName() + "_base_url", "");
+      String url = chat.string(provider.wireName() + "_base_url");
       if (url.isBlank()) {
         throw new IllegalArgumentException("chat." + provider.wireName() + "_base_url is not configured");
       }
       urls.put(provider, url.strip());
-      String key = chat.getString(provider.wireName() + "_api_key", "");
+      String key = chat.string(provider.wireName() + "_api_key");
       if (!key.isBlank()) {
         keys.put(provider, key.strip());
       }
     }
-    return new ChatSettings(LlmSettings.fromJson(chat), Map.copyOf(urls), Map.copyOf(keys),
-        chat.getInteger("max_connections", 200), chat.getInteger("context_top_k", 8),
-        chat.getInteger("context_token_budget", 2000));
+    return new ChatSettings(LlmSettings.fromJson(json), Map.copyOf(urls), Map.copyOf(keys),
+        chat.integer("max_connections"), chat.integer("context_top_k"), chat.integer("context_token_budget"));
   }
 
   /** Where a request goes and with which key; a 400 naming api_key when a needed key is nowhere. */

@@ -1,5 +1,6 @@
 package io.atrium.chat;
 
+import io.atrium.config.ConfigSection;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -9,16 +10,17 @@ import io.vertx.core.json.JsonObject;
 public record LlmSettings(long connectTimeoutMs, long timeoutMs, int maxAttempts, long retryBackoffMs,
     long maxRetryWaitMs, int breakerMaxFailures, long breakerResetMs, String anthropicVersion, int anthropicMaxTokens) {
 
-  public static LlmSettings fromJson(JsonObject chat) {
+  public static LlmSettings fromJson(JsonObject json) {
+    ConfigSection chat = new ConfigSection("chat", json);
     return new LlmSettings(
-        chat.getLong("connect_timeout_ms", 5_000L),
-        chat.getLong("timeout_ms", 120_000L),
-        Math.max(1, chat.getInteger("max_attempts", 3)),
-        chat.getLong("retry_backoff_ms", 500L),
-        chat.getLong("max_retry_wait_ms", 10_000L),
-        Math.max(1, chat.getInteger("breaker_max_failures", 5)),
-        chat.getLong("breaker_reset_ms", 30_000L),
-        chat.getString("anthropic_version", "2023-06-01"),
-        chat.getInteger("anthropic_max_tokens", 4096));
+        chat.longInteger("connect_timeout_ms"),
+        chat.longInteger("timeout_ms"),
+        Math.max(1, chat.integer("max_attempts")),
+        chat.longInteger("retry_backoff_ms"),
+        chat.longInteger("max_retry_wait_ms"),
+        Math.max(1, chat.integer("breaker_max_failures")),
+        chat.longInteger("breaker_reset_ms"),
+        chat.string("anthropic_version"),
+        chat.integer("anthropic_max_tokens"));
   }
 }

@@ -32,11 +32,9 @@ public final class EmbedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject conf = config();
-    JsonObject chunking = conf.getJsonObject("chunk", new JsonObject());
-    chunker = new Chunker(chunking.getInteger("size_tokens", 300), chunking.getInteger("overlap_tokens", 40));
-    JsonObject embed = conf.getJsonObject("embed", new JsonObject());
-    return vertx.executeBlocking(() -> createEmbedder(embed))
+    EmbedSettings settings = EmbedSettings.fromJson(config());
+    chunker = new Chunker(settings.chunkSizeTokens(), settings.chunkOverlapTokens());
+    return vertx.executeBlocking(() -> createEmbedder(settings))
         .onSuccess(created -> embedder = created)
         .compose(v -> Future.all(
             Bus.serve(vertx, Addresses.EMBED_DOCUMENT, this::embedDocument),
@@ -44,12 +42,12 @@ public final class EmbedVerticle extends VerticleBase {
             Bus.serve(vertx, Addresses.EMBED_INFO, body -> Future.succeededFuture(info()))));
   }
 
-  private Embedder createEmbedder(JsonObject embed) {
-    return switch (embed.getString("provider", "onnx")) {
-      case "onnx" -> new OnnxEmbedder(embed.getString("model", "bge-small-en-v15-q"), embed.getInteger("threads", 2));
-      case "openai" -> new RemoteEmbedder(vertx, embed.getString("remote_base_url"), embed.getString("remote_api_key"),
-          embed.getString("remote_model"), embed.getInteger("remote_batch", 64), embed.getLong("remote_timeout_ms", 30000L),
-          embed.getString("remote_language", "any"));
+  private Embedder createEmbedder(EmbedSettings settings) {
+    EmbedSettings.Remote remote = settings.remote();
+    return switch (settings.provider()) {
+      case "onnx" -> new OnnxEmbedder(settings.model(), settings.threads());
+      case "openai" -> new RemoteEmbedder(vertx, remote.baseUrl(), remote.apiKey(), remote.model(), remote.batch(),
+          remote.timeoutMs(), remote.language());
       default -> throw new IllegalArgumentException("embed.provider must be onnx or openai");
     };
   }

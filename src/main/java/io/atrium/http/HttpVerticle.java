@@ -31,14 +31,14 @@ public final class HttpVerticle extends VerticleBase {
   private static final Set<String> ACTIONS = Set.of("created", "updated", "deleted");
 
   private HttpServer server;
+  private HttpSettings settings;
 
   @Override
   public Future<?> start() {
-    JsonObject conf = config();
-    long jsonLimit = conf.getLong("json_body_limit_kb", 100L) * 1024;
-    BodyHandler json = BodyHandler.create(false).setBodyLimit(jsonLimit);
-    BodyHandler upload = BodyHandler.create(conf.getString("uploads_tmp_dir"))
-        .setBodyLimit(conf.getLong("upload_limit_mb", 512L) * 1024 * 1024)
+    settings = HttpSettings.fromJson(config());
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(settings.jsonBodyLimitBytes());
+    BodyHandler upload = BodyHandler.create(settings.uploadsTmpDir())
+        .setBodyLimit(settings.uploadLimitBytes())
         .setDeleteUploadedFilesOnEnd(true);
 
     Router router = Router.router(vertx);
@@ -51,11 +51,11 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/search/hybrid").handler(json).handler(ctx -> forward(ctx, Addresses.SEARCH_HYBRID, Requests.jsonBody(ctx), 200));
     router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
     router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
-    ChatRoutes chat = new ChatRoutes(vertx, conf.getLong("chat_timeout_ms", 600_000L));
-    // a conversation with its history and pasted text outgrows the 100 KB of other JSON bodies
-    chat.mount(router, BodyHandler.create(false).setBodyLimit(conf.getLong("chat_body_limit_kb", 2048L) * 1024));
-    new AgentRoutes(vertx, conf.getLong("agent_timeout_ms", 600_000L)).mount(router, json);
-    new MediaRoutes(vertx, conf.getLong("media_timeout_ms", 600_000L)).mount(router, json);
+    ChatRoutes chat = new ChatRoutes(vertx, settings.chatTimeoutMs());
+    // a conversation with its history and pasted text outgrows the limit of other JSON bodies
+    chat.mount(router, BodyHandler.create(false).setBodyLimit(settings.chatBodyLimitBytes()));
+    new AgentRoutes(vertx, settings.agentTimeoutMs()).mount(router, json);
+    new MediaRoutes(vertx, settings.mediaTimeoutMs()).mount(router, json);
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
         List.of(new EventSocket.Filter("resource_id", true)));
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,
@@ -70,8 +70,8 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, HttpErrors::handle);
 
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(conf.getString("host", "127.0.0.1"))
-        .setPort(conf.getInteger("port", 8080))
+        .setHost(settings.host())
+        .setPort(settings.port())
         .setCompressionSupported(true);
     return Future.all(notifications.start(), chatEvents.start(), chat.start())
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
@@ -113,7 +113,7 @@ public final class HttpVerticle extends VerticleBase {
    * atrium itself is up.
    */
   private void health(RoutingContext ctx) {
-    JsonObject health = new JsonObject().put("status", "ok").put("version", config().getString("version", "dev"));
+    JsonObject health = new JsonObject().put("status", "ok").put("version", settings.version());
     Bus.request(vertx, Addresses.SEARCH_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
         .onSuccess(search -> ok(ctx, 200, health.put("search", search)))
         .onFailure(e -> ok(ctx, 200, health.put("status", "degraded")

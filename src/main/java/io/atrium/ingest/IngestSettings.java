@@ -1,5 +1,6 @@
 package io.atrium.ingest;
 
+import io.atrium.config.ConfigSection;
 import io.vertx.core.json.JsonObject;
 
 /** The ingest section of conf/atrium.yaml, plus where uploads are kept. */
@@ -7,13 +8,15 @@ record IngestSettings(int concurrency, int maxAttempts, long retryBackoffMs, lon
     long drainTimeoutMs, String filesDir) {
 
   static IngestSettings fromJson(JsonObject json) {
+    ConfigSection ingest = new ConfigSection("ingest", json);
     return new IngestSettings(
-        Math.max(1, json.getInteger("concurrency", 2)),
-        Math.max(1, json.getInteger("max_attempts", 3)),
-        json.getLong("retry_backoff_ms", 2000L),
-        json.getLong("parse_timeout_s", 120L) * 1000 + 10_000,
-        json.getLong("embed_timeout_s", 1800L) * 1000,
-        json.getLong("drain_timeout_s", 30L) * 1000,
-        json.getString("files_dir"));
+        Math.max(1, ingest.integer("concurrency")),
+        Math.max(1, ingest.integer("max_attempts")),
+        ingest.longInteger("retry_backoff_ms"),
+        // the parser answers its own time-limit failure: wait a little longer for that answer
+        ingest.longInteger("parse_timeout_s") * 1000 + 10_000,
+        ingest.longInteger("embed_timeout_s") * 1000,
+        ingest.longInteger("drain_timeout_s") * 1000,
+        ingest.string("files_dir"));
   }
 }

@@ -30,9 +30,9 @@ public final class LifecycleVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    String parent = config().getString("parent", "none");
-    long timeoutNanos = config().getLong("heartbeat_timeout_s", 30L) * 1_000_000_000L;
-    switch (parent) {
+    LifecycleSettings settings = LifecycleSettings.fromJson(config());
+    long timeoutNanos = settings.heartbeatTimeoutS() * 1_000_000_000L;
+    switch (settings.parent()) {
       case "stdin" -> watchStdin();
       case "heartbeat" -> vertx.setPeriodic(1000, t -> {
         if (System.nanoTime() - lastHeartbeat > timeoutNanos) {
@@ -41,7 +41,7 @@ public final class LifecycleVerticle extends VerticleBase {
       });
       case "none" -> { }
       default -> {
-        return Future.failedFuture("sidecar.parent must be none, stdin or heartbeat, not '" + parent + "'");
+        return Future.failedFuture("sidecar.parent must be none, stdin or heartbeat, not '" + settings.parent() + "'");
       }
     }
     return Future.all(

@@ -33,7 +33,7 @@ public final class MediaVerticle extends VerticleBase {
   public Future<?> start() {
     settings = MediaSettings.fromJson(config());
     scanner = new MediaScanner(settings);
-    recognizer = new Recognizer(vertx, settings.llm(), config().getLong("llm_timeout_ms", 300_000L), FilenameParser::parse);
+    recognizer = new Recognizer(vertx, settings.llm(), settings.llmTimeoutMs(), FilenameParser::parse);
     String notProcessing = whyNotProcessing();
     if (notProcessing == null) {
       tmdb = new TmdbClient(vertx, settings.tmdb());

@@ -31,10 +31,9 @@ public final class ParseVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject conf = config();
-    parser = new DocumentParser(conf.getLong("max_file_mb", 200L) * 1024 * 1024, conf.getLong("max_chars", 20_000_000L),
-        conf.getBoolean("ocr", true), conf.getString("ocr_languages", "eng+chi_sim"));
-    timeoutSeconds = conf.getLong("timeout_s", 120L);
+    ParseSettings settings = ParseSettings.fromJson(config());
+    parser = new DocumentParser(settings.maxFileBytes(), settings.maxChars(), settings.ocr(), settings.ocrLanguages());
+    timeoutSeconds = settings.timeoutS();
     java.util.concurrent.ThreadFactory platform = Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory();
     parseThreads = Executors.newCachedThreadPool(work -> platform.newThread(() -> {
       ThreadPriority.lowerCurrentThread(19); // parsing is background work: requests come first

@@ -51,8 +51,8 @@ public final class SearchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    settings = SearchSettings.fromJson(config().getJsonObject("search", new JsonObject()));
-    database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 4));
+    settings = SearchSettings.fromJson(config().getJsonObject("search"));
+    database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size"));
     reader = new ChunkReader(vertx, database.pool());
     fts5 = new Fts5Engine(reader);
     return Future.all(Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS), reader.seqAndChunkCount())

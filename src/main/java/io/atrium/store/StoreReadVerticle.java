@@ -23,7 +23,7 @@ public final class StoreReadVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 2));
+    readers = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size"));
     reader = new ResourceReader(readers.pool());
     media = new MediaReader(readers.pool());
     return Future.all(List.of(

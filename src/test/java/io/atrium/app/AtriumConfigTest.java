@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AtriumConfigTest {
 
   @Test
-  void defaultsComeFromTheShippedYaml() {
-    JsonObject config = AtriumConfig.load(null, Map.of());
-    assertThat(config.getJsonObject("http").getInteger("port")).isEqualTo(8080);
-    assertThat(config.getJsonObject("data").getString("dir")).isEqualTo("./data");
+  void theBuiltInDefaultsAreConfAtriumYamlItself() throws IOException {
+    try (InputStream shipped = Files.newInputStream(Path.of("conf/atrium.yaml"))) {
+      assertThat(AtriumConfig.load(null, Map.of())).isEqualTo(AtriumConfig.readYaml(shipped));
+    }
   }
 
   @Test

@@ -57,6 +57,8 @@ public final class IngestBench {
       }
     });
     AtriumHarness atrium = new AtriumHarness(vertx, work.resolve("data")).start(overrides);
+    // the raw runs chunk and embed as the atrium under test is configured to
+    JsonObject config = AtriumHarness.config(work.resolve("data"), overrides);
     CountDownLatch allDone = new CountDownLatch(files.size());
     vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROGRESS, msg -> {
       String stage = msg.body().getString("stage");
@@ -66,8 +68,8 @@ public final class IngestBench {
     }).completion().await();
 
     // raw before and after the pipeline: this shared machine's speed drifts between runs, so the ratio uses both
-    List<String> expectedChunks = chunkLikeThePipeline(files);
-    double rawBefore = rawChunksPerSecond(expectedChunks);
+    List<String> expectedChunks = chunkLikeThePipeline(files, config.getJsonObject("chunk"));
+    double rawBefore = rawChunksPerSecond(expectedChunks, config.getJsonObject("embed"));
     System.out.printf("raw model before (2 threads, 1 ORT session each, batch 1): %d chunks = %.1f chunks/s%n",
         expectedChunks.size(), rawBefore);
     long start = System.nanoTime();
@@ -80,7 +82,7 @@ public final class IngestBench {
     System.out.printf("pipeline: %d files, %d chunks in %.1f s = %.1f chunks/s%n",
         files.size(), chunks.size(), pipelineSeconds, chunks.size() / pipelineSeconds);
 
-    double rawAfter = rawChunksPerSecond(chunks);
+    double rawAfter = rawChunksPerSecond(chunks, config.getJsonObject("embed"));
     System.out.printf("raw model after, on the stored chunks: %d chunks = %.1f chunks/s%n", chunks.size(), rawAfter);
     double pipelineRate = chunks.size() / pipelineSeconds;
     System.out.printf("pipeline / raw = %.2f against the mean of both raw runs (%.2f .. %.2f against each) (goal >= 0.80)%n",
@@ -192,8 +194,9 @@ public final class IngestBench {
   }
 
   /** The chunks the pipeline will make of these files: a .txt parses into its blank-line separated paragraphs. */
-  private static List<String> chunkLikeThePipeline(List<Path> files) throws Exception {
-    io.atrium.chunk.Chunker chunker = new io.atrium.chunk.Chunker(300, 40);
+  private static List<String> chunkLikeThePipeline(List<Path> files, JsonObject chunking) throws Exception {
+    io.atrium.chunk.Chunker chunker = new io.atrium.chunk.Chunker(chunking.getInteger("size_tokens"),
+        chunking.getInteger("overlap_tokens"));
     List<String> texts = new ArrayList<>();
     for (Path file : files) {
       String text = Files.readString(file);
@@ -209,8 +212,8 @@ public final class IngestBench {
   }
 
 
-  private static double rawChunksPerSecond(List<String> texts) throws Exception {
-    OnnxEmbedder model = new OnnxEmbedder("bge-small-en-v15-q", 2);
+  private static double rawChunksPerSecond(List<String> texts, JsonObject embed) throws Exception {
+    OnnxEmbedder model = new OnnxEmbedder(embed.getString("model"), 2);
     for (int i = 0; i < 20; i++) {
       model.embedNow(texts.get(i % texts.size())); // warm-up
     }

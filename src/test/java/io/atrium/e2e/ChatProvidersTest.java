@@ -2,6 +2,7 @@ package io.atrium.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.app.AtriumConfig;
 import io.atrium.bus.Addresses;
 import io.atrium.fakes.FakeLlmServer;
 import io.atrium.fakes.LlmFixtures;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChatProvidersTest {
   static final String KEY = FakeLlmServer.KEY;
+  /** What a request that names none of Anthropic's fixed parts sends: the shipped defaults. */
+  static final JsonObject SHIPPED_CHAT = AtriumConfig.defaults().getJsonObject("chat");
   static final String SERVER_KEY = "sk-server-side-deepseek-00421337";
   static final String POTATO = "That's right—I am a potato! A spud of many talents, here to help you out. How can this "
       + "humble potato be of service today?";
@@ -144,10 +147,10 @@ class ChatProvidersTest {
     FakeLlmServer.Received sent = only("/anthropic/");
     assertThat(sent.path()).isEqualTo("/anthropic/v1/messages");
     assertThat(sent.headers().get("x-api-key")).isEqualTo(KEY);
-    assertThat(sent.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+    assertThat(sent.headers().get("anthropic-version")).isEqualTo(SHIPPED_CHAT.getString("anthropic_version"));
     assertThat(sent.headers().get("authorization")).isNull();
     assertThat(sent.body().getString("system")).isEqualTo("You are a helpful assistant.");
-    assertThat(sent.body().getInteger("max_tokens")).isEqualTo(4096);
+    assertThat(sent.body().getInteger("max_tokens")).isEqualTo(SHIPPED_CHAT.getInteger("anthropic_max_tokens"));
     assertThat(sent.body().getJsonArray("messages")).isEqualTo(new JsonArray()
         .add(message("user", "What is the capital of France?")));
   }

@@ -1,0 +1,71 @@
+package io.atrium.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One section of the configuration, read by key. conf/atrium.yaml is always loaded first, as the base layer, so
+ * every key has a value; one that is missing is a mistake in that file (or in a config built by hand), and fails
+ * naming {@code section.key} instead of falling back on a second copy of its default in code.
+ */
+public record ConfigSection(String name, JsonObject values) {
+
+  public ConfigSection {
+    if (values == null) {
+      throw new IllegalArgumentException("the configuration has no section " + name + " (conf/atrium.yaml defines it)");
+    }
+  }
+
+  /** The section {@code name} of {@code config}: the whole configuration, or a verticle's config of sections. */
+  public static ConfigSection of(JsonObject config, String name) {
+    return new ConfigSection(name, config.getValue(name) instanceof JsonObject values ? values : null);
+  }
+
+  public Object value(String key) {
+    Object value = values.getValue(key);
+    if (value == null) {
+      throw new IllegalArgumentException(path(key) + " is not configured (conf/atrium.yaml, the base layer, "
+          + "defines every key)");
+    }
+    return value;
+  }
+
+  /** A scalar as text: a YAML {@code 1234} given where a key or name is expected is still that text. */
+  public String string(String key) {
+    Object value = value(key);
+    if (value instanceof JsonObject || value instanceof JsonArray) {
+      throw new IllegalArgumentException(path(key) + " must be a single value, not " + value);
+    }
+    return String.valueOf(value);
+  }
+
+  public int integer(String key) {
+    return number(key).intValue();
+  }
+
+  public long longInteger(String key) {
+    return number(key).longValue();
+  }
+
+  public double decimal(String key) {
+    return number(key).doubleValue();
+  }
+
+  public boolean bool(String key) {
+    if (!(value(key) instanceof Boolean flag)) {
+      throw new IllegalArgumentException(path(key) + " must be true or false, not '" + value(key) + "'");
+    }
+    return flag;
+  }
+
+  private Number number(String key) {
+    if (!(value(key) instanceof Number number)) {
+      throw new IllegalArgumentException(path(key) + " must be a number, not '" + value(key) + "'");
+    }
+    return number;
+  }
+
+  private String path(String key) {
+    return name + "." + key;
+  }
+}

@@ -1,0 +1,28 @@
+package io.atrium.parse;
+
+import io.atrium.config.ConfigSection;
+import io.vertx.core.json.JsonObject;
+
+/** The parse section of conf/atrium.yaml: a file's size, text and time limits, OCR, and how many parse at once. */
+public record ParseSettings(long maxFileBytes, long maxChars, boolean ocr, String ocrLanguages, long timeoutS,
+    int instances) {
+
+  public static ParseSettings fromJson(JsonObject json) {
+    ConfigSection parse = new ConfigSection("parse", json);
+    return new ParseSettings(
+        parse.longInteger("max_file_mb") * 1024 * 1024,
+        parse.longInteger("max_chars"),
+        parse.bool("ocr"),
+        parse.string("ocr_languages"),
+        parse.longInteger("timeout_s"),
+        parse.integer("instances"));
+  }
+
+  /**
+   * How long a parse worker may be busy before Vert.x reports it blocked: a parse may legitimately take up to its time
+   * limit, and the parser abandons it after that.
+   */
+  public long maxWorkerExecuteS() {
+    return timeoutS + 30;
+  }
+}
