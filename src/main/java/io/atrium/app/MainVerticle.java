@@ -10,6 +10,7 @@ import io.atrium.media.MediaVerticle;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
+import io.atrium.sqlite.SqliteChunkSource;
 import io.atrium.store.StoreReadVerticle;
 import io.atrium.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -41,6 +42,7 @@ public final class MainVerticle extends VerticleBase {
     String dbPath = storeConf.getString("db_path", "").isBlank()
         ? dataDir.resolve("atrium.db").toString() : storeConf.getString("db_path");
     JsonObject parse = section(conf, "parse");
+    int searchReaders = storeConf.getInteger("read_pool_size", 4);
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
@@ -57,9 +59,9 @@ public final class MainVerticle extends VerticleBase {
             .setConfig(parse)))
         .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions()
             .setConfig(new JsonObject().put("chunk", section(conf, "chunk")).put("embed", section(conf, "embed")))))
-        .compose(v -> deploy(new SearchVerticle(), new DeploymentOptions().setConfig(new JsonObject()
-            .put("db_path", dbPath)
-            .put("read_pool_size", storeConf.getInteger("read_pool_size", 4))
+        // search reads chunks through its own read pool, opened on its own context
+        .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders)),
+            new DeploymentOptions().setConfig(new JsonObject()
             .put("index_dir", dataDir.resolve("lucene").toString())
             .put("search", section(conf, "search")))))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()

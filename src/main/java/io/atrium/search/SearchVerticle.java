@@ -5,11 +5,12 @@ import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
 import io.atrium.bus.Vectors;
-import io.atrium.sqlite.SqliteDatabase;
+import io.atrium.storage.ChunkSource;
 import io.atrium.text.Highlighter;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * vectors from the exact in-memory scan, or from Lucene's HNSW graph once there are more than
  * {@code search.exact_vector_limit} of them (decided at start, so only one copy is ever held). Both follow
  * {@link Addresses#EVENTS_INDEX_CHANGED}. If the embedder cannot answer, results come from full-text alone and the
- * reply says {@code "degraded": ["vector"]}; while Lucene is rebuilt, FTS5 answers.
+ * reply says {@code "degraded": ["vector"]}; while Lucene is rebuilt, FTS5 answers. Everything it reads from the
+ * store comes through a {@link ChunkSource}.
  */
 public final class SearchVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
@@ -36,11 +38,10 @@ public final class SearchVerticle extends VerticleBase {
   /** Under the HTTP layer's 30 s, so a slow judge degrades the answer instead of failing it. */
   private static final long RERANK_TIMEOUT_MS = 25_000;
 
-  private final VectorIndex index = new VectorIndex();
-  /** Changes seen per resource: a vector load applies only if no later change of its resource arrived meanwhile. */
-  private final Map<Long, Long> generations = new ConcurrentHashMap<>();
-  private SqliteDatabase database;
-  private ChunkReader reader;
+  private final Function<Vertx, ChunkSource> openChunks;
+  private ChunkSource chunks;
+  /** Null when vectors are searched in Lucene's HNSW graph. */
+  private ExactVectors exactVectors;
   private String model;
   private String modelLanguage;
   private SearchSettings settings;
@@ -49,21 +50,25 @@ public final class SearchVerticle extends VerticleBase {
   private LuceneEngine lucene;
   private boolean approximateVectors;
 
+  /** @param openChunks opens the store's chunk reads on this verticle's Vert.x (its pool bound to its context) */
+  public SearchVerticle(Function<Vertx, ChunkSource> openChunks) {
+    this.openChunks = openChunks;
+  }
+
   @Override
   public Future<?> start() {
     settings = SearchSettings.fromJson(config().getJsonObject("search", new JsonObject()));
-    database = SqliteDatabase.open(vertx, Path.of(config().getString("db_path")), config().getInteger("read_pool_size", 4));
-    reader = new ChunkReader(vertx, database.pool());
-    fts5 = new Fts5Engine(reader);
-    return Future.all(Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS), reader.seqAndChunkCount())
+    chunks = openChunks.apply(vertx);
+    fts5 = new Fts5Engine(chunks);
+    return Future.all(Bus.request(vertx, Addresses.EMBED_INFO, new JsonObject(), EMBED_TIMEOUT_MS), chunks.snapshot())
         .compose(both -> {
           JsonObject info = both.resultAt(0);
-          long chunks = both.<long[]>resultAt(1)[1];
+          ChunkSource.Snapshot snapshot = both.resultAt(1);
           model = info.getString("model");
           modelLanguage = info.getString("language", "any");
-          approximateVectors = settings.approximateVectors(chunks);
+          approximateVectors = settings.approximateVectors(snapshot.chunks());
           if ("lucene".equals(settings.engine()) || approximateVectors) {
-            lucene = new LuceneEngine(vertx, reader, Path.of(config().getString("index_dir")),
+            lucene = new LuceneEngine(vertx, chunks, Path.of(config().getString("index_dir")),
                 approximateVectors ? model : null, settings.commitIntervalMs());
             return lucene.start();
           }
@@ -74,7 +79,8 @@ public final class SearchVerticle extends VerticleBase {
             LOG.info("vectors are searched in lucene's HNSW graph (more than {} chunks)", settings.exactVectorLimit());
             return Future.succeededFuture();
           }
-          return reader.loadAll(model, index)
+          exactVectors = new ExactVectors(vertx, chunks, model);
+          return exactVectors.load()
               .onSuccess(count -> LOG.info("vector index loaded: {} vectors of {}", count, model)).mapEmpty();
         })
         .compose(v -> Future.all(
@@ -87,28 +93,16 @@ public final class SearchVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> luceneStopped = lucene == null ? Future.succeededFuture() : lucene.stop();
-    return luceneStopped.eventually(() -> database.close());
+    return luceneStopped.eventually(() -> chunks.close());
   }
 
   private void follow(JsonObject change) {
     if (lucene != null) {
       lucene.follow(change);
     }
-    if (approximateVectors) {
-      return;
+    if (exactVectors != null) {
+      exactVectors.follow(change);
     }
-    long resourceId = change.getLong("resource_id");
-    long generation = generations.merge(resourceId, 1L, Long::sum);
-    if ("removed".equals(change.getString("action"))) {
-      // through the same ordered worker queue as the loads, so a load already decoding is removed after it
-      vertx.executeBlocking(() -> {
-        index.remove(resourceId);
-        return null;
-      });
-      return;
-    }
-    reader.loadResource(model, resourceId, index, () -> generations.get(resourceId) == generation)
-        .onFailure(e -> LOG.error("cannot reload vectors of resource {}: {}", resourceId, e.getMessage()));
   }
 
 
@@ -116,7 +110,7 @@ public final class SearchVerticle extends VerticleBase {
     SearchRequest request = SearchRequest.fromJson(body, settings);
     FullTextEngine engine = fullTextEngine(request);
     int candidates = Math.max(settings.candidates(), request.topK());
-    Future<Set<Long>> allowed = reader.allowedResources(request.filters());
+    Future<Set<Long>> allowed = chunks.allowedResources(request.filters());
     Future<List<Fusion.Scored>> fullText = request.usesFullText()
         ? engine.search(request, allowed, candidates)
         : Future.succeededFuture(List.of());
@@ -144,7 +138,7 @@ public final class SearchVerticle extends VerticleBase {
           };
           Set<Long> ids = new HashSet<>();
           fused.forEach(f -> ids.add(f.chunkId()));
-          return reader.details(ids).map(details -> render(fused, details, request, vector.failed())
+          return chunks.chunks(ids).map(details -> render(fused, details, request, vector.failed())
               .put("engines", new JsonObject().put("full_text", engine.name())
                   .put("vector", approximateVectors ? "hnsw" : "exact")));
         })
@@ -187,8 +181,7 @@ public final class SearchVerticle extends VerticleBase {
     if (approximateVectors) {
       return lucene.nearest(query, candidates, allowed);
     }
-    return allowed.compose(resources -> vertx.executeBlocking(() -> index.search(query, candidates, resources), false))
-        .map(hits -> hits.stream().map(hit -> new Fusion.Scored(hit.chunkId(), hit.score())).toList());
+    return exactVectors.nearest(query, candidates, allowed);
   }
 
   /** The results reordered by the agent's judge; if it fails, the fused order stays and the reply says so. */
@@ -218,7 +211,27 @@ public final class SearchVerticle extends VerticleBase {
       chunkIds.add(((Number) id).longValue());
     }
     Long limit = Fields.optionalPositiveLong(body, "limit");
-    return reader.resourceChunks(resourceId, chunkIds, limit == null ? 20 : (int) Math.min(200, limit));
+    return chunks.resourceChunks(resourceId, chunkIds, limit == null ? 20 : (int) Math.min(200, limit))
+        .map(found -> found.orElseThrow(() -> ErrorCode.NOT_FOUND.exception(
+            "resource " + resourceId + " does not exist", "resource_id")))
+        .map(found -> {
+          JsonArray list = new JsonArray();
+          Set<Long> listed = new HashSet<>();
+          for (ChunkSource.Chunk chunk : found.chunks()) {
+            listed.add(chunk.chunkId());
+            JsonObject json = new JsonObject().put("chunk_id", chunk.chunkId()).put("text", chunk.text());
+            if (chunk.page() != null) {
+              json.put("page", chunk.page());
+            }
+            list.add(json);
+          }
+          List<Long> missing = chunkIds.stream().filter(id -> !listed.contains(id)).toList();
+          if (!missing.isEmpty()) {
+            throw ErrorCode.NOT_FOUND.exception(
+                "chunks " + missing + " are not chunks of resource " + resourceId, "chunk_id_list");
+          }
+          return new JsonObject().put("resource_id", resourceId).put("file_path", found.filePath()).put("chunks", list);
+        });
   }
 
   /**
@@ -241,17 +254,17 @@ public final class SearchVerticle extends VerticleBase {
     return foreign ? settings.foreignScriptVectorWeight() : 1.0;
   }
 
-  private static JsonObject render(List<Fusion.Fused> fused, Map<Long, JsonObject> details, SearchRequest request,
+  private static JsonObject render(List<Fusion.Fused> fused, Map<Long, ChunkSource.Chunk> details, SearchRequest request,
       boolean vectorDegraded) {
     JsonArray results = new JsonArray();
     for (Fusion.Fused hit : fused) {
-      JsonObject chunk = details.get(hit.chunkId());
+      ChunkSource.Chunk chunk = details.get(hit.chunkId());
       if (chunk == null) {
         continue; // deleted between ranking and reading
       }
-      JsonObject source = new JsonObject().put("file_path", chunk.getString("file_path"));
-      if (chunk.getInteger("page") != null) {
-        source.put("page", chunk.getInteger("page"));
+      JsonObject source = new JsonObject().put("file_path", chunk.filePath());
+      if (chunk.page() != null) {
+        source.put("page", chunk.page());
       }
       JsonObject match = new JsonObject();
       if (hit.ftsRank() != null) {
@@ -270,11 +283,11 @@ public final class SearchVerticle extends VerticleBase {
         }
       }
       results.add(new JsonObject()
-          .put("resource_id", chunk.getLong("resource_id"))
+          .put("resource_id", chunk.resourceId())
           .put("chunk_id", hit.chunkId())
           .put("score", hit.score())
-          .put("text", chunk.getString("text"))
-          .put("highlight", Highlighter.highlight(chunk.getString("text"), request.terms()))
+          .put("text", chunk.text())
+          .put("highlight", Highlighter.highlight(chunk.text(), request.terms()))
           .put("source", source)
           .put("match", match));
     }
