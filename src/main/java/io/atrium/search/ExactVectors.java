@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * and kept current by {@link Addresses#EVENTS_INDEX_CHANGED}. Decoding and scanning run on the verticle's ordered
  * worker queue, never on its event loop.
  */
-final class ExactVectors {
+final class ExactVectors implements VectorSearch {
   private static final Logger LOG = LoggerFactory.getLogger(ExactVectors.class);
   /** Whole resources a page, so each resource's segment is built from one page. */
   private static final int RESOURCES_A_PAGE = 64;
@@ -88,8 +88,13 @@ final class ExactVectors {
     }));
   }
 
-  /** The {@code k} nearest chunks among the allowed resources (null: all), best first. */
-  Future<List<Fusion.Scored>> nearest(float[] query, int k, Future<Set<Long>> allowedResources) {
+  @Override
+  public String name() {
+    return "exact";
+  }
+
+  @Override
+  public Future<List<Fusion.Scored>> nearest(float[] query, int k, Future<Set<Long>> allowedResources) {
     return allowedResources.compose(resources -> vertx.executeBlocking(() -> index.search(query, k, resources), false))
         .map(hits -> hits.stream().map(hit -> new Fusion.Scored(hit.chunkId(), hit.score())).toList());
   }

@@ -252,6 +252,21 @@ final class LuceneEngine implements FullTextEngine {
     }, false));
   }
 
+  /** The HNSW graph as the vector half of a search; only when the engine keeps vectors. */
+  VectorSearch hnsw() {
+    return new VectorSearch() {
+      @Override
+      public String name() {
+        return "hnsw";
+      }
+
+      @Override
+      public Future<List<Fusion.Scored>> nearest(float[] query, int k, Future<Set<Long>> allowedResources) {
+        return LuceneEngine.this.nearest(query, k, allowedResources);
+      }
+    };
+  }
+
   /** Completes once every change announced so far is applied; fails while the start-up sync runs. */
   private Future<Void> whenCurrent() {
     if (!ready) {
