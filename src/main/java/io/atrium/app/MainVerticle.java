@@ -12,16 +12,18 @@ import io.atrium.parse.ParseSettings;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
+import io.atrium.sqlite.SqliteChunkSource;
 import io.atrium.store.StoreReadVerticle;
 import io.atrium.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Deployable;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The embedded deployment plan: store first (it migrates the schema), push, then the workers, the domain
@@ -42,6 +44,7 @@ public final class MainVerticle extends VerticleBase {
     ConfigSection store = ConfigSection.of(conf, "store");
     String dbPath = store.string("db_path").isBlank() ? dataDir.resolve("atrium.db").toString() : store.string("db_path");
     ParseSettings parse = ParseSettings.fromJson(section(conf, "parse"));
+    int searchReaders = store.integer("read_pool_size");
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)
@@ -56,10 +59,10 @@ public final class MainVerticle extends VerticleBase {
             .setMaxWorkerExecuteTime(parse.maxWorkerExecuteS()).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
             .setConfig(section(conf, "parse"))))
         .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions().setConfig(sections(conf, "chunk", "embed"))))
-        .compose(v -> deploy(new SearchVerticle(), new DeploymentOptions().setConfig(sections(conf, "search")
-            .put("db_path", dbPath)
-            .put("read_pool_size", store.integer("read_pool_size"))
-            .put("index_dir", dataDir.resolve("lucene").toString()))))
+        // search reads chunks through its own read pool, opened on its own context
+        .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders)),
+            new DeploymentOptions().setConfig(sections(conf, "search")
+                .put("index_dir", dataDir.resolve("lucene").toString()))))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
             .put("files_dir", dataDir.resolve("files").toString()))))
         .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
@@ -76,7 +79,7 @@ public final class MainVerticle extends VerticleBase {
     return vertx.deployVerticle(verticle, options);
   }
 
-  private Future<String> deploy(java.util.function.Supplier<? extends Deployable> verticles, DeploymentOptions options) {
+  private Future<String> deploy(Supplier<? extends Deployable> verticles, DeploymentOptions options) {
     return vertx.deployVerticle(verticles::get, options);
   }
 

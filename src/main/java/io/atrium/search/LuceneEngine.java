@@ -2,6 +2,7 @@ package io.atrium.search;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.ErrorCode;
+import io.atrium.storage.ChunkSource;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Apache Lucene as a full-text engine (and, when {@code vectorModel} is given, the HNSW vector index), kept in step
  * with SQLite. Runs on the search verticle's context; every Lucene call goes to a worker.
  *
- * <p>Changes are applied one at a time, in seq order, each by reading the resource's current chunks from SQLite:
+ * <p>Changes are applied one at a time, in seq order, each by reading the resource's current chunks from the store:
  * at start the index catches up from the seq its last commit recorded (or is rebuilt, with progress events, when
  * it is missing, unreadable, ahead of the database or holds another model's vectors), then it follows
  * {@link Addresses#EVENTS_INDEX_CHANGED}. Commits happen on a timer; a crash loses at most what the next start
@@ -31,7 +32,7 @@ final class LuceneEngine implements FullTextEngine {
   private static final long RETRY_MS = 5000;
 
   private final Vertx vertx;
-  private final ChunkReader reader;
+  private final ChunkSource chunks;
   private final Path path;
   private final String vectorModel;
   private final long commitIntervalMs;
@@ -48,9 +49,9 @@ final class LuceneEngine implements FullTextEngine {
   private long timer = -1;
 
   /** @param vectorModel the embedding model whose vectors the index keeps for HNSW search, or null for none */
-  LuceneEngine(Vertx vertx, ChunkReader reader, Path path, String vectorModel, long commitIntervalMs) {
+  LuceneEngine(Vertx vertx, ChunkSource chunks, Path path, String vectorModel, long commitIntervalMs) {
     this.vertx = vertx;
-    this.reader = reader;
+    this.chunks = chunks;
     this.path = path;
     this.vectorModel = vectorModel;
     this.commitIntervalMs = commitIntervalMs;
@@ -83,17 +84,17 @@ final class LuceneEngine implements FullTextEngine {
   }
 
   private Future<Void> syncAtStart() {
-    return reader.seqAndChunkCount().compose(snapshot -> {
-      long databaseSeq = snapshot[0];
-      long chunks = snapshot[1];
+    return chunks.snapshot().compose(snapshot -> {
+      long databaseSeq = snapshot.lastSeq();
+      long chunkCount = snapshot.chunks();
       boolean vectorsMissing = vectorModel != null && !vectorModel.equals(index.vectorModel());
       if (appliedSeq < 0 || appliedSeq > databaseSeq || vectorsMissing) {
-        LOG.info("lucene index at {} is rebuilt from SQLite ({} chunks): {}", path, chunks,
+        LOG.info("lucene index at {} is rebuilt from SQLite ({} chunks): {}", path, chunkCount,
             appliedSeq < 0 ? "it was missing or unreadable" : appliedSeq > databaseSeq ? "it is ahead of the database"
                 : "it holds no vectors of " + vectorModel);
-        return rebuild(databaseSeq, chunks);
+        return rebuild(databaseSeq, chunkCount);
       }
-      return catchUp().compose(v -> verify(chunks, databaseSeq));
+      return catchUp().compose(v -> verify(chunkCount, databaseSeq));
     }).onSuccess(v -> {
       ready = true;
       state = "ready";
@@ -103,14 +104,14 @@ final class LuceneEngine implements FullTextEngine {
 
   private Future<Void> catchUp() {
     state = "catching up";
-    return reader.changesSince(appliedSeq).compose(changes -> {
+    return chunks.changesSince(appliedSeq).compose(changes -> {
       if (!changes.isEmpty()) {
         LOG.info("lucene index catches up {} resource changes after seq {}", changes.size(), appliedSeq);
         publish("catching_up", 0, changes.size());
       }
       Future<Void> chain = Future.succeededFuture();
-      for (JsonObject change : changes) {
-        chain = chain.compose(v -> apply(change));
+      for (ChunkSource.IndexChange change : changes) {
+        chain = chain.compose(v -> apply(change.seq(), change.resourceId()));
       }
       return chain;
     });
@@ -146,7 +147,7 @@ final class LuceneEngine implements FullTextEngine {
   }
 
   private Future<Long> rebuildFrom(long afterChunkId, long done, long total, long[] lastPublished) {
-    return reader.chunkPage(afterChunkId, REBUILD_PAGE, vectorModel).compose(page -> {
+    return chunks.indexedChunkPage(afterChunkId, REBUILD_PAGE, vectorModel).map(LuceneEngine::docs).compose(page -> {
       if (page.isEmpty()) {
         return Future.succeededFuture(done);
       }
@@ -172,7 +173,7 @@ final class LuceneEngine implements FullTextEngine {
       changesDuringSync++;
     }
     Long seq = change.getLong("seq");
-    tail = tail.transform(previous -> apply(change)
+    tail = tail.transform(previous -> apply(seq, change.getLong("resource_id"))
         .onSuccess(v -> unapplied.remove(seq))
         .recover(e -> {
           // commits stay below this change until a retry applies it, so a restart would catch up from before it
@@ -191,15 +192,14 @@ final class LuceneEngine implements FullTextEngine {
     return unapplied.isEmpty() ? appliedSeq : Math.min(appliedSeq, unapplied.first() - 1);
   }
 
-  private Future<Void> apply(JsonObject change) {
-    Long seq = change.getLong("seq");
+  /** @param seq null for a change announced without one */
+  private Future<Void> apply(Long seq, long resourceId) {
     if (seq != null && seq <= appliedSeq && !unapplied.contains(seq)) {
       return Future.succeededFuture(); // already in the index (caught up or rebuilt after it was announced)
     }
-    long resourceId = change.getLong("resource_id");
-    return reader.chunksOf(resourceId, vectorModel)
-        .compose(chunks -> vertx.<Void>executeBlocking(() -> {
-          index.replace(resourceId, chunks);
+    return chunks.indexedChunksOf(resourceId, vectorModel).map(LuceneEngine::docs)
+        .compose(docs -> vertx.<Void>executeBlocking(() -> {
+          index.replace(resourceId, docs);
           return null;
         }))
         .onSuccess(v -> {
@@ -207,6 +207,13 @@ final class LuceneEngine implements FullTextEngine {
             appliedSeq = Math.max(appliedSeq, seq);
           }
         });
+  }
+
+  /** Vectors stay encoded here: the index decodes them on its worker. */
+  private static List<LuceneIndex.ChunkDoc> docs(List<ChunkSource.IndexedChunk> chunks) {
+    return chunks.stream()
+        .map(chunk -> new LuceneIndex.ChunkDoc(chunk.chunkId(), chunk.resourceId(), chunk.text(), chunk.vector()))
+        .toList();
   }
 
   private void commitIfBehind() {
@@ -243,6 +250,21 @@ final class LuceneEngine implements FullTextEngine {
       index.refresh();
       return index.nearest(vector, k, resources);
     }, false));
+  }
+
+  /** The HNSW graph as the vector half of a search; only when the engine keeps vectors. */
+  VectorSearch hnsw() {
+    return new VectorSearch() {
+      @Override
+      public String name() {
+        return "hnsw";
+      }
+
+      @Override
+      public Future<List<Fusion.Scored>> nearest(float[] query, int k, Future<Set<Long>> allowedResources) {
+        return LuceneEngine.this.nearest(query, k, allowedResources);
+      }
+    };
   }
 
   /** Completes once every change announced so far is applied; fails while the start-up sync runs. */

@@ -2,8 +2,11 @@ package io.atrium.search;
 
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
+import io.atrium.storage.ChunkSource.Filters;
 import io.atrium.text.SearchText;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A validated {@code /search/hybrid} request. */
@@ -68,7 +71,38 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
     }
     JsonObject judge = rerank instanceof JsonObject fields ? fields.copy() : Boolean.TRUE.equals(rerank) ? new JsonObject() : null;
     return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, (String) mode,
-        Filters.fromJson((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain), (String) engine);
+        filters((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain), (String) engine);
+  }
+
+  /** Seed 000's filters: task, file type (case and a leading dot ignored), resource ids. */
+  private static Filters filters(JsonObject json) {
+    if (json == null) {
+      return Filters.NONE;
+    }
+    Object task = json.getValue("task_id");
+    Object type = json.getValue("file_type");
+    Object ids = json.getValue("resource_ids");
+    if (task != null && !(task instanceof Number)) {
+      throw ErrorCode.INVALID_REQUEST.exception("filters.task_id must be an integer", "filters.task_id");
+    }
+    if (type != null && !(type instanceof String)) {
+      throw ErrorCode.INVALID_REQUEST.exception("filters.file_type must be a string", "filters.file_type");
+    }
+    List<Long> resourceIds = null;
+    if (ids != null) {
+      if (!(ids instanceof JsonArray array)) {
+        throw ErrorCode.INVALID_REQUEST.exception("filters.resource_ids must be an array of integers", "filters.resource_ids");
+      }
+      resourceIds = new ArrayList<>();
+      for (Object id : array) {
+        if (!(id instanceof Number number)) {
+          throw ErrorCode.INVALID_REQUEST.exception("filters.resource_ids must be an array of integers", "filters.resource_ids");
+        }
+        resourceIds.add(number.longValue());
+      }
+    }
+    String fileType = type == null ? null : ((String) type).toLowerCase().replaceFirst("^\\.", "");
+    return new Filters(task == null ? null : ((Number) task).longValue(), fileType, resourceIds);
   }
 
   boolean usesFullText() {
