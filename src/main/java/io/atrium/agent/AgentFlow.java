@@ -2,6 +2,7 @@ package io.atrium.agent;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.SearchHit;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Failure;
 import io.vertx.core.Future;
@@ -129,8 +130,8 @@ final class AgentFlow {
     return Bus.request(vertx, Addresses.SEARCH_HYBRID, search, SEARCH_TIMEOUT_MS)
         .map(found -> {
           StringBuilder context = new StringBuilder();
-          for (Object result : found.getJsonArray("results", new JsonArray())) {
-            String text = ((JsonObject) result).getString("text", "");
+          for (SearchHit hit : SearchHit.listFrom(found)) {
+            String text = hit.text();
             if (context.length() + text.length() > settings.contextChars()) {
               break;
             }

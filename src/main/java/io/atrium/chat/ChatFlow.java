@@ -4,6 +4,7 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ChatExchange;
 import io.atrium.bus.Failure;
+import io.atrium.bus.SearchHit;
 import io.atrium.bus.Fields;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -123,7 +124,7 @@ final class ChatFlow {
     JsonObject search = new JsonObject().put("query", request.question()).put("top_k", settings.contextTopK())
         .put("filters", filters);
     return Bus.request(vertx, Addresses.SEARCH_HYBRID, search, SEARCH_TIMEOUT_MS)
-        .map(found -> ContextPacker.pack(found.getJsonArray("results", new JsonArray()), settings.contextTokenBudget()))
+        .map(found -> ContextPacker.pack(SearchHit.listFrom(found), settings.contextTokenBudget()))
         .recover(e -> {
           // a question with no searchable words, or search being down, leaves the answer without context
           LOG.warn("chat request {}: no context retrieved: {}", exchange.requestId, e.getMessage());

@@ -1,5 +1,7 @@
 package io.atrium.chat;
 
+import io.atrium.bus.Keys;
+import io.atrium.bus.SearchHit;
 import io.atrium.chunk.TokenEstimate;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,30 +24,26 @@ public final class ContextPacker {
     public static final Context NONE = new Context(null, new JsonArray(), List.of());
   }
 
-  /** {@code results} are search results: {resource_id, chunk_id, text, source: {file_path, page?}}. */
-  public static Context pack(JsonArray results, int tokenBudget) {
+  /** {@code results} are search hits, best first. */
+  public static Context pack(List<SearchHit> results, int tokenBudget) {
     StringBuilder sources = new StringBuilder();
     JsonArray citations = new JsonArray();
     List<Long> ids = new ArrayList<>();
     int used = 0;
-    for (int i = 0; i < results.size(); i++) {
-      JsonObject result = results.getJsonObject(i);
-      String text = result.getString("text", "");
+    for (SearchHit result : results) {
+      String text = result.text();
       int tokens = TokenEstimate.of(text, 0, text.length());
       if (text.isBlank() || used + tokens > tokenBudget) {
         continue;
       }
       used += tokens;
-      JsonObject source = result.getJsonObject("source", new JsonObject());
-      Integer page = source.getInteger("page");
-      JsonObject citation = new JsonObject().put("resource_id", result.getLong("resource_id"))
-          .put("chunk_id", result.getLong("chunk_id"));
-      if (page != null) {
-        citation.put("page", page);
+      JsonObject citation = new JsonObject().put(Keys.RESOURCE_ID, result.resourceId()).put(Keys.CHUNK_ID, result.chunkId());
+      if (result.page() != null) {
+        citation.put(Keys.PAGE, result.page());
       }
       citations.add(citation);
-      ids.add(result.getLong("chunk_id"));
-      sources.append("\n\n[").append(citations.size()).append("] ").append(label(source)).append('\n').append(text.strip());
+      ids.add(result.chunkId());
+      sources.append("\n\n[").append(citations.size()).append("] ").append(label(result)).append('\n').append(text.strip());
     }
     if (citations.isEmpty()) {
       return Context.NONE;
@@ -53,10 +51,9 @@ public final class ContextPacker {
     return new Context(INSTRUCTIONS + sources, citations, List.copyOf(ids));
   }
 
-  private static String label(JsonObject source) {
-    String path = source.getString("file_path");
+  private static String label(SearchHit result) {
+    String path = result.filePath();
     String name = path == null ? "document" : path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-    Integer page = source.getInteger("page");
-    return page == null ? name : name + ", page " + page;
+    return result.page() == null ? name : name + ", page " + result.page();
   }
 }

@@ -1,6 +1,7 @@
 package io.atrium.search;
 
 import io.atrium.bus.ErrorCode;
+import io.atrium.bus.SearchHit;
 import io.atrium.storage.ChunkSource;
 import io.atrium.text.Highlighter;
 import io.atrium.text.SearchText;
@@ -172,34 +173,11 @@ final class SearchPlan {
       if (chunk == null) {
         continue; // deleted between ranking and reading
       }
-      JsonObject source = new JsonObject().put("file_path", chunk.filePath());
-      if (chunk.page() != null) {
-        source.put("page", chunk.page());
-      }
-      JsonObject match = new JsonObject();
-      if (hit.ftsRank() != null) {
-        match.put("fts_rank", hit.ftsRank());
-      }
-      if (hit.vectorRank() != null) {
-        match.put("vector_rank", hit.vectorRank());
-      }
-      if (request.explain()) {
-        match.put("fusion", request.fusion());
-        if (hit.ftsScore() != null) {
-          match.put("fts_score", hit.ftsScore());
-        }
-        if (hit.vectorScore() != null) {
-          match.put("vector_score", hit.vectorScore());
-        }
-      }
-      results.add(new JsonObject()
-          .put("resource_id", chunk.resourceId())
-          .put("chunk_id", hit.chunkId())
-          .put("score", hit.score())
-          .put("text", chunk.text())
-          .put("highlight", Highlighter.highlight(chunk.text(), request.terms()))
-          .put("source", source)
-          .put("match", match));
+      SearchHit.Match match = request.explain()
+          ? new SearchHit.Match(hit.ftsRank(), hit.vectorRank(), request.fusion(), hit.ftsScore(), hit.vectorScore())
+          : new SearchHit.Match(hit.ftsRank(), hit.vectorRank(), null, null, null);
+      results.add(new SearchHit(chunk.resourceId(), hit.chunkId(), hit.score(), chunk.text(),
+          Highlighter.highlight(chunk.text(), request.terms()), chunk.filePath(), chunk.page(), match).toJson());
     }
     JsonObject reply = new JsonObject().put("results", results);
     if (vectorDegraded) {

@@ -73,6 +73,26 @@ class TypedBodiesTest {
   }
 
   @Test
+  void aSearchHitHasTheShapeOfSearchHybridsResults() {
+    SearchHit explained = new SearchHit(3, 41, 0.82, "The cell divides.", "The <mark>cell</mark> divides.",
+        "/docs/bio.pdf", 7, new SearchHit.Match(1, 4, "weighted", 0.9, 0.71));
+    JsonObject json = explained.toJson();
+    assertThat(json.fieldNames()).containsExactly("resource_id", "chunk_id", "score", "text", "highlight", "source",
+        "match");
+    assertThat(json.getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/bio.pdf").put("page", 7));
+    assertThat(json.getJsonObject("match").fieldNames())
+        .containsExactly("fts_rank", "vector_rank", "fusion", "fts_score", "vector_score");
+    assertThat(SearchHit.fromJson(json)).isEqualTo(explained);
+
+    SearchHit vectorOnly = new SearchHit(3, 42, 0.5, "t", "t", "/docs/a.txt", null,
+        new SearchHit.Match(null, 2, null, null, null));
+    assertThat(vectorOnly.toJson().getJsonObject("source").fieldNames()).containsExactly("file_path");
+    assertThat(vectorOnly.toJson().getJsonObject("match")).isEqualTo(new JsonObject().put("vector_rank", 2));
+    assertThat(SearchHit.listFrom(new JsonObject().put("results", new JsonArray().add(json).add(vectorOnly.toJson()))))
+        .containsExactly(explained, vectorOnly);
+  }
+
+  @Test
   void aMediaFileHasTheApiShape() {
     MediaFile file = new MediaFile(9, "/nas/in/m.mkv", "in/m.mkv", 1024, "COMPLETED", null, "movie", "The Matrix", 1999,
         null, null, "rules", 603L, "The Matrix", 1999, "/lib/Movies/The Matrix (1999)/The Matrix (1999).mkv", 1,

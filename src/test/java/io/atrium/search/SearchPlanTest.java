@@ -3,6 +3,7 @@ package io.atrium.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.atrium.app.AtriumConfig;
 import io.atrium.storage.ChunkSource;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** The query plan alone: an in-memory store, a fixed vector half, embedder and judge as plain functions; no bus. */
 class SearchPlanTest {
-  private static final SearchSettings FTS5_ONLY = SearchSettings.fromJson(new JsonObject().put("engine", "fts5"));
+  private static final SearchSettings FTS5_ONLY = SearchSettings.fromJson(
+      AtriumConfig.defaults().getJsonObject("search").copy().put("engine", "fts5"));
 
   private final InMemoryChunks store = new InMemoryChunks()
       .resource(1, 10L, "pdf", "/docs/zebras.pdf")
