@@ -3,6 +3,7 @@ package io.atrium.media;
 import io.atrium.media.name.NameParser;
 import io.atrium.text.TitleText;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -207,7 +208,7 @@ public final class FilenameParser {
     long digits = alnum.chars().filter(Character::isDigit).count();
     boolean mixedCase = stem.chars().anyMatch(Character::isUpperCase) && stem.chars().anyMatch(Character::isLowerCase);
     boolean longToken = stem.split("[^\\p{L}\\p{N}]").length > 0
-        && java.util.Arrays.stream(stem.split("[^\\p{L}\\p{N}]")).anyMatch(t -> t.length() >= 16 && mixedCase
+        && Arrays.stream(stem.split("[^\\p{L}\\p{N}]")).anyMatch(t -> t.length() >= 16 && mixedCase
         && t.chars().anyMatch(Character::isDigit));
     return HEX.matcher(stem).find() || longToken || !alnum.isEmpty() && digits * 100 >= alnum.length() * 55L;
   }

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public final class MediaVerticle extends VerticleBase {
                   .put("found", found.files().size())
                   .put("added", stored[0])
                   .put("moved", stored[1])
-                  .put("skipped", new JsonObject(new java.util.HashMap<String, Object>(found.skipped())))
+                  .put("skipped", new JsonObject(new HashMap<String, Object>(found.skipped())))
                   .put("processing", queue != null)
                   .put("reason", whyNotProcessing())))
           .onSuccess(result -> {

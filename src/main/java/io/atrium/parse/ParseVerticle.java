@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ public final class ParseVerticle extends VerticleBase {
     ParseSettings settings = ParseSettings.fromJson(config());
     parser = new DocumentParser(settings.maxFileBytes(), settings.maxChars(), settings.ocr(), settings.ocrLanguages());
     timeoutSeconds = settings.timeoutS();
-    java.util.concurrent.ThreadFactory platform = Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory();
+    ThreadFactory platform = Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory();
     parseThreads = Executors.newCachedThreadPool(work -> platform.newThread(() -> {
       ThreadPriority.lowerCurrentThread(19); // parsing is background work: requests come first
       work.run();

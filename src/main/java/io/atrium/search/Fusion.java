@@ -2,9 +2,11 @@ package io.atrium.search;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Merges the full-text and vector rankings (chunk ids, best first) into one ranking. */
 public final class Fusion {
@@ -105,7 +107,7 @@ public final class Fusion {
     Map<Long, Integer> ftsRanks = ranks(fts);
     Map<Long, Integer> vectorRanks = ranks(vector);
     List<Long> merged = new ArrayList<>();
-    java.util.Set<Long> seen = new java.util.HashSet<>();
+    Set<Long> seen = new HashSet<>();
     for (int i = 0; i < Math.max(fts.size(), vector.size()) && merged.size() < limit; i++) {
       if (i < vector.size() && seen.add(vector.get(i))) {
         merged.add(vector.get(i));

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ final class LuceneEngine implements FullTextEngine {
   private Future<Void> tail = Future.succeededFuture();
   private long appliedSeq = -1;
   /** Announced changes whose application failed; they are retried, and no commit records a seq past them. */
-  private final java.util.TreeSet<Long> unapplied = new java.util.TreeSet<>();
+  private final TreeSet<Long> unapplied = new TreeSet<>();
   private long committedSeq = -1;
   private boolean committing;
   private boolean ready;
