@@ -12,6 +12,8 @@ public enum ErrorCode {
   INVALID_REQUEST(400),
   /** A provider rejected the API key (its 401/403, or Gemini's 400 API_KEY_INVALID). */
   UNAUTHORIZED(401),
+  /** A request atrium will not serve: a foreign Origin or Host (HTTP only). */
+  FORBIDDEN(403),
   NOT_FOUND(404),
   METHOD_NOT_ALLOWED(405),
   CONFLICT(409),

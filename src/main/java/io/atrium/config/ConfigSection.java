@@ -2,6 +2,8 @@ package io.atrium.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One section of the configuration, read by key. conf/atrium.yaml is always loaded first, as the base layer, so
@@ -56,6 +58,26 @@ public record ConfigSection(String name, JsonObject values) {
       throw new IllegalArgumentException(path(key) + " must be true or false, not '" + value(key) + "'");
     }
     return flag;
+  }
+
+  /**
+   * A list: a YAML list or a comma-separated string (so that {@code ATRIUM_MEDIA_SOURCE_DIRS=/downloads,/more} works
+   * from the environment); blank entries dropped.
+   */
+  public List<String> strings(String key) {
+    Object value = value(key);
+    List<String> list = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      array.forEach(item -> list.add(String.valueOf(item).strip()));
+    } else if (value instanceof String text) {
+      for (String part : text.split(",")) {
+        list.add(part.strip());
+      }
+    } else {
+      throw new IllegalArgumentException(path(key) + " must be a list or a comma-separated string, not '" + value + "'");
+    }
+    list.removeIf(String::isEmpty);
+    return List.copyOf(list);
   }
 
   private Number number(String key) {

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The agent endpoints of seed 000 and the reranker. A suggestion asked for with {@code "async": true} answers 202
@@ -21,7 +20,7 @@ final class AgentRoutes {
     this.timeoutMs = timeoutMs;
   }
 
-  void mount(Router router, BodyHandler json) {
+  void mount(Router router, JsonBody json) {
     router.post("/agent/decompose").handler(json).handler(ctx -> suggest(ctx, Addresses.AGENT_DECOMPOSE));
     router.post("/agent/tag").handler(json).handler(ctx -> suggest(ctx, Addresses.AGENT_TAG));
     router.get("/agent/suggestions/:id").handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.AGENT_SUGGESTION_GET,

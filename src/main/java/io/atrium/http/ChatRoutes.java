@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ final class ChatRoutes {
     return vertx.eventBus().<JsonObject>consumer(streamAddress, this::onStreamMessage).completion();
   }
 
-  void mount(Router router, BodyHandler json) {
+  void mount(Router router, JsonBody json) {
     router.post("/chat/completions").handler(json).handler(this::complete);
     router.post("/api/v1/chat/ask").handler(json).handler(this::complete);
     router.post("/chat/session/new").handler(json).handler(ctx -> HttpVerticle.forward(vertx, ctx,

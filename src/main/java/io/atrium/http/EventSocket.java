@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * A WebSocket that forwards every event of one browser-facing address as a JSON text frame, or only the events
@@ -23,12 +24,15 @@ final class EventSocket {
   private final Vertx vertx;
   private final String address;
   private final List<Filter> filters;
+  /** Chat deltas are one person's conversation: a socket must name the one it follows, never read everyone's. */
+  private final boolean filterRequired;
   private final Map<ServerWebSocket, Map<String, String>> sockets = new ConcurrentHashMap<>();
 
-  EventSocket(Vertx vertx, String address, List<Filter> filters) {
+  EventSocket(Vertx vertx, String address, List<Filter> filters, boolean filterRequired) {
     this.vertx = vertx;
     this.address = address;
     this.filters = filters;
+    this.filterRequired = filterRequired;
   }
 
   Future<Void> start() {
@@ -50,6 +54,11 @@ final class EventSocket {
         }
       }
       wanted.put(filter.field(), value);
+    }
+    if (filterRequired && wanted.isEmpty()) {
+      throw new HttpErrors.BadRequest("name the conversation to follow: " + filters.stream().map(Filter::field)
+          .collect(Collectors.joining(" or ")) + " (a socket never receives every client's answers)",
+          filters.get(0).field());
     }
     ctx.request().toWebSocket().onSuccess(socket -> {
       sockets.put(socket, wanted);

@@ -3,13 +3,15 @@ package io.atrium.http;
 import io.atrium.config.ChatDeadline;
 import io.atrium.config.ConfigSection;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The http section of conf/atrium.yaml, and how long the routes that wait on a model wait: as long as the chat,
  * agent or media verticle may take, from the chat and agent sections.
  */
 record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBodyLimitBytes, long uploadLimitBytes,
-    long chatTimeoutMs, long agentTimeoutMs, long mediaTimeoutMs, String version, String uploadsTmpDir) {
+    List<String> allowedOrigins, List<String> allowedHosts, long chatTimeoutMs, long agentTimeoutMs, long mediaTimeoutMs,
+    String version, String uploadsTmpDir) {
 
   /** {@code config} holds the http, chat and agent sections, the build's version and the uploads' temporary folder. */
   static HttpSettings fromJson(JsonObject config) {
@@ -22,6 +24,8 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
         http.longInteger("json_body_limit_kb") * 1024,
         http.longInteger("chat_body_limit_kb") * 1024,
         http.longInteger("upload_limit_mb") * 1024 * 1024,
+        http.strings("allowed_origins"),
+        http.strings("allowed_hosts"),
         chatTimeoutMs,
         // a suggestion may ask the model again after a refused answer
         chatTimeoutMs * agentAttempts + 30_000,

@@ -5,6 +5,7 @@ import io.atrium.bus.Bus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,7 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import java.util.List;
@@ -36,12 +38,19 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = HttpSettings.fromJson(config());
-    BodyHandler json = BodyHandler.create(false).setBodyLimit(settings.jsonBodyLimitBytes());
+    JsonBody json = new JsonBody(settings.jsonBodyLimitBytes());
     BodyHandler upload = BodyHandler.create(settings.uploadsTmpDir())
         .setBodyLimit(settings.uploadLimitBytes())
         .setDeleteUploadedFilesOnEnd(true);
 
     Router router = Router.router(vertx);
+    router.route().handler(new RequestGuard(settings.allowedOrigins(), settings.allowedHosts()));
+    if (!settings.allowedOrigins().isEmpty()) {
+      // CORS headers only for the origins the operator named; any other origin gets none (and the guard's 403)
+      router.route().handler(CorsHandler.create().addOrigins(settings.allowedOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
+          .allowedHeader("content-type").allowedHeader("authorization"));
+    }
     router.get("/health").handler(this::health);
     router.post("/ingest/notify").handler(json).handler(this::notifyIngest);
     router.get("/ingest/status/:id").handler(ctx -> forward(ctx, Addresses.INGEST_STATUS, idBody(ctx), 200));
@@ -53,13 +62,13 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/shutdown").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_SHUTDOWN, new JsonObject(), 202));
     ChatRoutes chat = new ChatRoutes(vertx, settings.chatTimeoutMs());
     // a conversation with its history and pasted text outgrows the limit of other JSON bodies
-    chat.mount(router, BodyHandler.create(false).setBodyLimit(settings.chatBodyLimitBytes()));
+    chat.mount(router, new JsonBody(settings.chatBodyLimitBytes()));
     new AgentRoutes(vertx, settings.agentTimeoutMs()).mount(router, json);
     new MediaRoutes(vertx, settings.mediaTimeoutMs()).mount(router, json);
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
-        List.of(new EventSocket.Filter("resource_id", true)));
+        List.of(new EventSocket.Filter("resource_id", true)), false);
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,
-        List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)));
+        List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)), true);
     router.get("/ws/notifications").handler(notifications::upgrade);
     router.get("/ws/chat").handler(chatEvents::upgrade);
     // SockJS event-bus bridge: clients may only listen, and only to the browser-facing atrium.ui.* addresses

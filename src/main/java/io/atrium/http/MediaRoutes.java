@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Set;
 
 /** The media organiser's API (seed 003 / issue 4): scan, list, inspect, retry, correct and dry-run recognition. */
@@ -20,7 +19,7 @@ final class MediaRoutes {
     this.timeoutMs = timeoutMs;
   }
 
-  void mount(Router router, BodyHandler json) {
+  void mount(Router router, JsonBody json) {
     router.post("/api/v1/media/scan").handler(ctx -> forward(ctx, Addresses.MEDIA_SCAN, new JsonObject(), 200));
     router.get("/api/v1/media/files").handler(this::list);
     router.get("/api/v1/media/files/:id").handler(ctx -> forward(ctx, Addresses.MEDIA_GET, id(ctx), 200));

@@ -2,10 +2,8 @@ package io.atrium.media;
 
 import io.atrium.config.ChatDeadline;
 import io.atrium.config.ConfigSection;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,11 +35,11 @@ record MediaSettings(List<Path> sourceDirs, Path libraryDir, long scanIntervalS,
       }
     }
     return new MediaSettings(
-        strings(media.value("source_dirs")).stream().map(dir -> Path.of(dir).toAbsolutePath().normalize()).toList(),
+        media.strings("source_dirs").stream().map(dir -> Path.of(dir).toAbsolutePath().normalize()).toList(),
         media.string("library_dir").isBlank() ? null : Path.of(media.string("library_dir")).toAbsolutePath().normalize(),
         Math.max(1, media.longInteger("scan_interval_s")),
-        lower(strings(media.value("video_extensions"))),
-        lower(strings(media.value("subtitle_extensions"))),
+        lower(media.strings("video_extensions")),
+        lower(media.strings("subtitle_extensions")),
         media.longInteger("min_video_mb") * 1024 * 1024,
         media.longInteger("stable_s"),
         Math.max(1, media.integer("processors")),
@@ -69,19 +67,6 @@ record MediaSettings(List<Path> sourceDirs, Path libraryDir, long scanIntervalS,
 
   boolean tmdbConfigured() {
     return tmdb.apiKey() != null || tmdb.bearerToken() != null;
-  }
-
-  private static List<String> strings(Object value) {
-    List<String> list = new ArrayList<>();
-    if (value instanceof JsonArray array) {
-      array.forEach(item -> list.add(String.valueOf(item).strip()));
-    } else if (value instanceof String text) {
-      for (String part : text.split(",")) {
-        list.add(part.strip());
-      }
-    }
-    list.removeIf(String::isEmpty);
-    return list;
   }
 
   private static Set<String> lower(List<String> values) {
