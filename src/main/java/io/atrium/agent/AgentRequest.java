@@ -25,11 +25,13 @@ final class AgentRequest {
     JsonObject llm = new JsonObject()
         .put("provider", optionalString(body, "provider", 50, settings.provider()))
         .put("model", optionalString(body, "model", 200, settings.model()));
-    for (String field : List.of("api_key", "base_url")) {
-      String value = optionalString(body, field, 2000, null);
-      if (value != null) {
-        llm.put(field, value);
-      }
+    String apiKey = optionalString(body, "api_key", 2000, null);
+    if (apiKey != null) {
+      llm.put("api_key", apiKey);
+    }
+    String baseUrl = Fields.optionalHttpUrl(body, "base_url");
+    if (baseUrl != null) {
+      llm.put("base_url", baseUrl);
     }
     return llm;
   }

@@ -1,6 +1,8 @@
 package io.atrium.bus;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Checks of request body fields that every verticle's requests share. A wrong field is an
@@ -60,6 +62,38 @@ public final class Fields {
           + " characters", field);
     }
     return text;
+  }
+
+  /**
+   * An outbound base URL (a provider's, a judge's, a callback's): http or https with a host, no credentials, query or
+   * fragment (keys travel as api_key, never in a URL that lands in logs); stripped; null when absent. Anything
+   * else — {@code file:}, {@code jar:}, a bare path — is a 400 naming {@code field}.
+   */
+  public static String optionalHttpUrl(JsonObject body, String field) {
+    return httpUrl(body.getValue(field), field);
+  }
+
+  /** {@link #optionalHttpUrl} of a value already taken out of its body ({@code field} names it in a failure). */
+  public static String httpUrl(Object value, String field) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.length() > 2000) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be an http or https URL", field);
+    }
+    try {
+      URI uri = new URI(text.strip());
+      if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+        throw ErrorCode.INVALID_REQUEST.exception(field + " must be an http or https URL", field);
+      }
+      if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw ErrorCode.INVALID_REQUEST.exception(field + " must not carry credentials, a query or a fragment "
+            + "(give the key as api_key)", field);
+      }
+      return text.strip();
+    } catch (URISyntaxException e) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be an http or https URL", field);
+    }
   }
 
   /** A non-blank string of at most {@code maxChars} characters, stripped; null when absent and not required. */

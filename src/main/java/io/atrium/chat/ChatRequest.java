@@ -4,8 +4,6 @@ import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +38,7 @@ public record ChatRequest(Provider provider, String model, String apiKey, String
     if (apiKey != null && (apiKey.length() > 1000 || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
       throw invalid("api_key must be printable ASCII without spaces, at most 1000 characters", "api_key");
     }
-    String baseUrl = baseUrl(Fields.text(body, "base_url", Integer.MAX_VALUE, false));
+    String baseUrl = Fields.optionalHttpUrl(body, "base_url");
     List<ChatMessage> messages = messages(body);
     List<Long> contextIds = contextIds(body.getValue("context_resource_ids"));
     Boolean retrieve = Fields.optionalBoolean(body, "retrieve");
@@ -114,24 +112,6 @@ public record ChatRequest(Provider provider, String model, String apiKey, String
       ids.add(((Number) id).longValue());
     }
     return ids;
-  }
-
-  private static String baseUrl(String text) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      URI uri = new URI(text.strip());
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw invalid("base_url must be an http or https URL", "base_url");
-      }
-      if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-        throw invalid("base_url must not carry credentials, a query or a fragment (give the key as api_key)", "base_url");
-      }
-      return text.strip();
-    } catch (URISyntaxException e) {
-      throw invalid("base_url must be an http or https URL", "base_url");
-    }
   }
 
   private static RuntimeException invalid(String message, String field) {

@@ -70,6 +70,10 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
       throw ErrorCode.INVALID_REQUEST.exception("engine must be \"lucene\" or \"fts5\"", "engine");
     }
     JsonObject judge = rerank instanceof JsonObject fields ? fields.copy() : Boolean.TRUE.equals(rerank) ? new JsonObject() : null;
+    if (judge != null) {
+      // checked here, not by the judge: a rerank that fails only degrades the answer, and a bad URL is the caller's
+      Fields.httpUrl(judge.getValue("base_url"), "rerank.base_url");
+    }
     return new SearchRequest(query, terms, ((Number) topK).intValue(), (String) fusion, (String) mode,
         filters((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain), (String) engine);
   }

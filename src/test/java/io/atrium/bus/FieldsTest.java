@@ -45,6 +45,20 @@ class FieldsTest {
         "context must be a string of at most 5 characters");
   }
 
+  @Test
+  void outboundUrlsAreHttpOrHttpsWithoutSecretsInThem() {
+    assertThat(Fields.optionalHttpUrl(new JsonObject().put("base_url", " https://api.example/v1 "), "base_url"))
+        .isEqualTo("https://api.example/v1");
+    assertThat(Fields.optionalHttpUrl(new JsonObject(), "base_url")).isNull();
+    for (Object bad : new Object[] {"file:///etc/passwd", "jar:file:/x!/y", "/v1", "ftp://h/", "", 3}) {
+      assertRefused(() -> Fields.optionalHttpUrl(new JsonObject().put("base_url", bad), "base_url"),
+          "base_url must be an http or https URL");
+    }
+    assertRefused(() -> Fields.optionalHttpUrl(new JsonObject().put("base_url", "https://u:p@h/v1"), "base_url"),
+        "must not carry credentials");
+    assertRefused(() -> Fields.httpUrl("file:///x", "rerank.base_url"), "rerank.base_url must be an http");
+  }
+
   private static void assertRefused(Runnable check, String message) {
     assertThatThrownBy(check::run).isInstanceOf(ReplyException.class).hasMessageContaining(message)
         .satisfies(e -> assertThat(((ReplyException) e).failureCode()).isEqualTo(400));

@@ -47,6 +47,18 @@ class BadRequestsTest {
   }
 
   @Test
+  void outboundUrlsMustBeHttpSoNoFileIsEverReadAsAProvider() {
+    JsonObject fileJudge = new JsonObject().put("provider", "openai").put("base_url", "file:///etc/passwd");
+    assertError(atrium.post("/search/hybrid", new JsonObject().put("query", "cells").put("rerank", fileJudge)), 400,
+        "rerank.base_url");
+    assertError(atrium.post("/agent/decompose", new JsonObject().put("title", "plan").put("provider", "openai")
+        .put("model", "m").put("base_url", "file:///etc/passwd")), 400, "base_url");
+    assertError(atrium.post("/chat/completions", new JsonObject().put("provider", "openai").put("model", "m")
+        .put("base_url", "jar:file:/x!/y").put("messages", new JsonArray().add(new JsonObject().put("role", "user")
+            .put("content", "hi")))), 400, "base_url");
+  }
+
+  @Test
   void statusRetryAndDeleteRejectBadOrUnknownIds() {
     assertError(atrium.get("/ingest/status/abc"), 400, "id");
     assertError(atrium.get("/ingest/status/0"), 400, "id");
