@@ -16,7 +16,8 @@ import java.util.List;
  */
 public record MediaFile(long id, String path, String relativePath, long size, String status, String reason,
     String mediaType, String title, Integer year, Integer season, Integer episode, String recognizedBy, Long tmdbId,
-    String tmdbTitle, Integer tmdbYear, String targetPath, int attempts, String createdAt, String updatedAt) {
+    String tmdbTitle, Integer tmdbYear, String targetPath, int attempts, String createdAt, String updatedAt,
+    Long device, Long inode) {
   public static final String PATH = "path";
   public static final String RELATIVE_PATH = "relative_path";
   public static final String SIZE = "size";
@@ -31,10 +32,14 @@ public record MediaFile(long id, String path, String relativePath, long size, St
   public static final String TMDB_YEAR = "tmdb_year";
   public static final String TARGET_PATH = "target_path";
   public static final String ATTEMPTS = "attempts";
+  /** The file's identity at the scan: what is linked later must still be that file. */
+  public static final String DEVICE = "device";
+  public static final String INODE = "inode";
 
   /** The table's columns in the order of this record. */
   public static final List<String> COLUMNS = List.of(ID, PATH, RELATIVE_PATH, SIZE, STATUS, REASON, MEDIA_TYPE, TITLE,
-      YEAR, SEASON, EPISODE, RECOGNIZED_BY, TMDB_ID, TMDB_TITLE, TMDB_YEAR, TARGET_PATH, ATTEMPTS, CREATED_AT, UPDATED_AT);
+      YEAR, SEASON, EPISODE, RECOGNIZED_BY, TMDB_ID, TMDB_TITLE, TMDB_YEAR, TARGET_PATH, ATTEMPTS, CREATED_AT, UPDATED_AT,
+      DEVICE, INODE);
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -56,7 +61,9 @@ public record MediaFile(long id, String path, String relativePath, long size, St
         .put(TARGET_PATH, targetPath)
         .put(ATTEMPTS, attempts)
         .put(CREATED_AT, createdAt)
-        .put(UPDATED_AT, updatedAt);
+        .put(UPDATED_AT, updatedAt)
+        .put(DEVICE, device)
+        .put(INODE, inode);
   }
 
   public static MediaFile fromJson(JsonObject json) {
@@ -64,6 +71,7 @@ public record MediaFile(long id, String path, String relativePath, long size, St
         json.getString(STATUS), json.getString(REASON), json.getString(MEDIA_TYPE), json.getString(TITLE),
         json.getInteger(YEAR), json.getInteger(SEASON), json.getInteger(EPISODE), json.getString(RECOGNIZED_BY),
         json.getLong(TMDB_ID), json.getString(TMDB_TITLE), json.getInteger(TMDB_YEAR), json.getString(TARGET_PATH),
-        json.getInteger(ATTEMPTS, 0), json.getString(CREATED_AT), json.getString(UPDATED_AT));
+        json.getInteger(ATTEMPTS, 0), json.getString(CREATED_AT), json.getString(UPDATED_AT), json.getLong(DEVICE),
+        json.getLong(INODE));
   }
 }

@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +17,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hard-links a recognised video (and the subtitles beside it) into the library layout Jellyfin, Plex and Emby read,
  * never moving, renaming or writing the original. Names from TMDB or file names are sanitised so nothing can
- * escape the library root. Blocking: runs on a worker thread.
+ * escape the library root, and no symbolic link is ever followed: not the source (a link planted or swapped in
+ * after the scan would make atrium publish whatever it points to, /etc/shadow included), not a subtitle, not a
+ * folder inside the library (the link would land wherever that folder points). A library root that is itself a
+ * symbolic link is resolved once, here, and logged. Blocking: runs on a worker thread.
  */
 final class Linker {
   /** What linking did: COMPLETED with the target, CONFLICT (target exists, nothing touched) or FAILED with a reason. */
   record Outcome(String status, String targetPath, String reason, List<String> subtitles) {
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(Linker.class);
   private static final int MAX_NAME_BYTES = 180;
 
   private final Path libraryRoot;
@@ -35,7 +43,7 @@ final class Linker {
   private final Map<Path, Subtitles> subtitleListings = new ConcurrentHashMap<>();
 
   Linker(Path libraryRoot, String movieTemplate, String episodeTemplate, Set<String> subtitleExtensions) {
-    this.libraryRoot = libraryRoot.toAbsolutePath().normalize();
+    this.libraryRoot = realRoot(libraryRoot.toAbsolutePath().normalize());
     this.movieTemplate = movieTemplate;
     this.episodeTemplate = episodeTemplate;
     this.subtitleExtensions = subtitleExtensions;
@@ -66,13 +74,33 @@ final class Linker {
     return target;
   }
 
-  /** Links {@code source} as {@code targetBase + .ext}, then its subtitles; never overwrites anything. */
-  Outcome link(Path source, Path targetBase) {
-    if (!Files.isRegularFile(source)) {
-      return new Outcome("FAILED", null, "the source file is gone: " + source, List.of());
+  private static Path realRoot(Path root) {
+    try {
+      Path real = root.toRealPath();
+      if (!real.equals(root)) {
+        LOG.warn("media library {} is a symbolic link: links go into {}", root, real);
+      }
+      return real;
+    } catch (IOException e) {
+      return root; // not there yet: created, as a real folder, at the first link
+    }
+  }
+
+  /** Where a scanned file is: the (device, inode) it had at the scan, when known. */
+  record FileKey(long device, long inode) {
+  }
+
+  /**
+   * Links {@code source} as {@code targetBase + .ext}, then its subtitles; never overwrites anything. {@code scanned}
+   * (when known) must still be the file at {@code source}: a file replaced since the scan is not linked.
+   */
+  Outcome link(Path source, Path targetBase, FileKey scanned) {
+    String refused = refusedSource(source, scanned);
+    if (refused != null) {
+      return new Outcome("FAILED", null, refused, List.of());
     }
     Path target = targetBase.resolveSibling(targetBase.getFileName() + extensionOf(source));
-    if (Files.exists(target)) {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       return new Outcome("CONFLICT", target.toString(), "the target already exists", List.of());
     }
     try {
@@ -80,7 +108,15 @@ final class Linker {
         return new Outcome("FAILED", null, "the source and the library are on different filesystems: a hard link "
             + "cannot cross them (put both under one mount)", List.of());
       }
+      String linkedFolder = symlinkedFolder(target.getParent());
+      if (linkedFolder != null) {
+        return new Outcome("FAILED", null, "the library folder " + linkedFolder + " is a symbolic link: atrium never "
+            + "links through one", List.of());
+      }
       Files.createDirectories(target.getParent());
+      if (!target.getParent().toRealPath().startsWith(libraryRoot)) {
+        return new Outcome("FAILED", null, "the target folder is outside the library", List.of());
+      }
       Files.createLink(target, source);
     } catch (FileAlreadyExistsException e) {
       return new Outcome("CONFLICT", target.toString(), "the target already exists", List.of());
@@ -97,6 +133,43 @@ final class Linker {
     return new Outcome("COMPLETED", target.toString(), null, linkSubtitles(source, targetBase));
   }
 
+  /** Why {@code source} must not be linked (gone, a symbolic link, not a plain file, replaced), or null. */
+  private static String refusedSource(Path source, FileKey scanned) {
+    try {
+      BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attributes.isSymbolicLink()) {
+        return "the source is a symbolic link: atrium links only real files";
+      }
+      if (!attributes.isRegularFile()) {
+        return "the source is not a regular file";
+      }
+      if (scanned != null) {
+        long device = ((Number) Files.getAttribute(source, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
+        long inode = ((Number) Files.getAttribute(source, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+        if (device != scanned.device() || inode != scanned.inode()) {
+          return "the file was replaced since it was scanned: scan again";
+        }
+      }
+      return null;
+    } catch (NoSuchFileException e) {
+      return "the source file is gone: " + source;
+    } catch (IOException | UnsupportedOperationException e) {
+      return "cannot read the source file: " + e.getMessage();
+    }
+  }
+
+  /** The first existing folder from the library root down to {@code folder} that is a symbolic link, or null. */
+  private String symlinkedFolder(Path folder) {
+    Path current = libraryRoot;
+    for (Path part : libraryRoot.relativize(folder)) {
+      current = current.resolve(part);
+      if (Files.isSymbolicLink(current)) {
+        return libraryRoot.relativize(current).toString();
+      }
+    }
+    return null;
+  }
+
   /** {@code Movie.2019.1080p.en.srt} beside {@code Movie.2019.1080p.mkv} becomes {@code <target>.en.srt}. */
   private List<String> linkSubtitles(Path video, Path targetBase) {
     List<String> linked = new ArrayList<>();
@@ -104,12 +177,17 @@ final class Linker {
     try {
       for (Path sibling : subtitlesIn(video.getParent())) {
         String name = sibling.getFileName().toString();
-        if (!name.startsWith(base) || !Files.isRegularFile(sibling)) {
+        if (!name.startsWith(base)) {
+          continue;
+        }
+        if (!Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS)) {
+          LOG.warn("media subtitle {} skipped: {}", sibling, Files.isSymbolicLink(sibling)
+              ? "it is a symbolic link (atrium links only real files)" : "not a regular file");
           continue;
         }
         String suffix = sanitise(name.substring(base.length()));
         Path target = targetBase.resolveSibling(targetBase.getFileName() + (suffix.startsWith(".") ? suffix : "." + suffix));
-        if (!Files.exists(target)) {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
           Files.createLink(target, sibling);
           linked.add(target.toString());
         }

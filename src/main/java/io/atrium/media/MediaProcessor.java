@@ -101,7 +101,8 @@ final class MediaProcessor {
       Path source = Path.of(file.path());
       return vertx.executeBlocking(() -> {
         Path target = linker.target(match.title(), match.year(), episode, recognition.season(), recognition.episode());
-        return linker.link(source, target);
+        return linker.link(source, target, file.device() == null || file.inode() == null ? null
+            : new Linker.FileKey(file.device(), file.inode()));
       }, false).map(linked -> {
         outcome.put("status", linked.status()).put("reason", linked.reason());
         if (linked.targetPath() != null) {

@@ -96,7 +96,7 @@ class TypedBodiesTest {
   void aMediaFileHasTheApiShape() {
     MediaFile file = new MediaFile(9, "/nas/in/m.mkv", "in/m.mkv", 1024, "COMPLETED", null, "movie", "The Matrix", 1999,
         null, null, "rules", 603L, "The Matrix", 1999, "/lib/Movies/The Matrix (1999)/The Matrix (1999).mkv", 1,
-        "2026-12-01T10:00:00.000Z", "2026-12-01T10:00:01.000Z");
+        "2026-12-01T10:00:00.000Z", "2026-12-01T10:00:01.000Z", 2049L, 131L);
     assertThat(file.toJson().fieldNames()).containsExactlyElementsOf(MediaFile.COLUMNS);
     assertThat(MediaFile.fromJson(file.toJson())).isEqualTo(file);
   }
