@@ -68,8 +68,10 @@ final class LlmCall {
       return LlmFailure.timeout(endpoint.provider(),
           name + " at " + endpoint.baseUrl() + " did not answer within " + timeoutMs + " ms");
     }
+    // the cause's words, not its Java class (a user reads this)
+    String why = cause.getMessage() == null || cause.getMessage().isBlank() ? "the connection failed" : text;
     return LlmFailure.of(ErrorCode.UNAVAILABLE, endpoint.provider(), name + " at " + endpoint.baseUrl()
-        + " cannot be reached: " + Secrets.scrub(cause.getClass().getSimpleName() + ": " + text, endpoint.apiKey()));
+        + " cannot be reached: " + Secrets.scrub(why, endpoint.apiKey()));
   }
 
   static LlmFailure circuitOpen(Endpoint endpoint, long resetMs) {

@@ -5,13 +5,18 @@ import io.atrium.bus.ProgressEvent;
 import io.atrium.bus.ResourceRow;
 import io.atrium.bus.Stage;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 
 /** The body of {@code GET /ingest/status/{id}}: seed 000's status word plus what a client needs to act on it. */
 final class IngestStatus {
   private IngestStatus() {
   }
 
-  static JsonObject of(ResourceRow row, boolean waiting, ProgressEvent running) {
+  /**
+   * {@code dataDir}: an upload's path is shown relative to it (a client has no business with the server's folders);
+   * a host app's own path stays as the host gave it.
+   */
+  static JsonObject of(ResourceRow row, boolean waiting, ProgressEvent running, Path dataDir) {
     Stage stage;
     Integer percentage;
     if (running != null) {
@@ -37,9 +42,17 @@ final class IngestStatus {
         .put(Keys.STATUS, stage.word())
         .put("percentage", percentage)
         .put(Keys.SYNC_STATUS, row.syncStatus())
-        .put(Keys.FILE_PATH, row.filePath())
+        .put(Keys.FILE_PATH, shown(row.filePath(), dataDir))
         .put(Keys.CHUNK_COUNT, row.chunkCount())
         .put(Keys.LAST_INDEXED_AT, row.lastIndexedAt())
         .put(Keys.LAST_ERROR, row.lastError());
+  }
+
+  private static String shown(String filePath, Path dataDir) {
+    if (filePath == null) {
+      return null;
+    }
+    Path path = Path.of(filePath).toAbsolutePath().normalize();
+    return path.startsWith(dataDir) ? dataDir.relativize(path).toString() : filePath;
   }
 }

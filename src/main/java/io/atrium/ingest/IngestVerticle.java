@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,12 +26,14 @@ public final class IngestVerticle extends VerticleBase {
 
   private IngestRunner runner;
   private Uploads uploads;
+  private Path dataDir;
 
   @Override
   public Future<?> start() {
     IngestSettings settings = IngestSettings.fromJson(config());
     runner = new IngestRunner(vertx, settings);
     uploads = new Uploads(vertx, settings.filesDir());
+    dataDir = Path.of(settings.filesDir()).toAbsolutePath().normalize().getParent();
     return Future.all(List.of(
             handle(Addresses.INGEST_NOTIFY, this::notify),
             handle(Addresses.INGEST_REGISTER_UPLOADS, this::registerUploads),
@@ -83,7 +86,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private Future<JsonObject> status(JsonObject body) {
     long id = Fields.positiveLong(body, "id");
-    return row(id).map(row -> IngestStatus.of(row, runner.isWaiting(id), runner.progress(id).orElse(null)));
+    return row(id).map(row -> IngestStatus.of(row, runner.isWaiting(id), runner.progress(id).orElse(null), dataDir));
   }
 
   private Future<JsonObject> retry(JsonObject body) {

@@ -2,6 +2,7 @@ package io.atrium.parse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.apache.tika.parser.html.HtmlMapper;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
 import org.apache.tika.parser.txt.TXTParser;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
@@ -30,6 +32,7 @@ import org.xml.sax.SAXException;
  * entities and entity expansion; the text handler caps the extracted size. Blocking: call from a worker thread.
  */
 public final class DocumentParser {
+  private static final Logger LOG = LoggerFactory.getLogger(DocumentParser.class);
   private final AutoDetectParser parser = new AutoDetectParser();
   /** Plain text and Markdown skip type detection and CSV sniffing (a third of the cost of a small text file). */
   private final TXTParser plainText = new TXTParser();
@@ -84,7 +87,7 @@ public final class DocumentParser {
     } catch (RuntimeException | StackOverflowError e) {
       throw new ParseFailure("parser failed on a malformed document: " + describe(e), true);
     } catch (OutOfMemoryError e) {
-      LoggerFactory.getLogger(DocumentParser.class).warn("parser ran out of memory on {}: {}", file, e.getMessage());
+      LOG.warn("parser ran out of memory on {}: {}", file, e.getMessage());
       throw new ParseFailure("document needs more memory than allowed to parse (decompression bomb?)", true);
     }
     String text = handler.text();
@@ -143,13 +146,28 @@ public final class DocumentParser {
     return type == null ? "unknown type" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String describe(Throwable e) {
+  /**
+   * What went wrong in the user's words: the innermost cause's message, never a Java class name (those go to the
+   * log, for whoever debugs the parser).
+   */
+  static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
-    String text = root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    LOG.debug("parse failure: {}", root.toString());
+    String text;
+    if (root instanceof NoSuchFileException) {
+      text = "the file does not exist";
+    } else if (root instanceof AccessDeniedException) {
+      text = "permission denied";
+    } else if (root instanceof StackOverflowError) {
+      text = "the document nests too deeply";
+    } else if (root.getMessage() == null || root.getMessage().isBlank()) {
+      text = "the parser gave no details";
+    } else {
+      text = root.getMessage().strip();
+    }
     return text.length() > 300 ? text.substring(0, 300) + "…" : text;
   }
 

@@ -48,6 +48,13 @@ class UploadAndSearchTest {
   }
 
   @Test
+  void theStatusShowsAnUploadsPathInsideTheDataDirNotTheServersFolders() {
+    JsonObject status = atrium.get("/ingest/status/" + uploaded.getJsonObject(0).getLong("resource_id")).bodyAsJsonObject();
+    assertThat(status.getString("file_path")).startsWith("files/").endsWith("/tracemonkey.pdf")
+        .doesNotContain(atrium.dataDir.toString());
+  }
+
+  @Test
   void everyUploadedDocumentIsIndexed() {
     for (int i = 0; i < uploaded.size(); i++) {
       JsonObject status = atrium.get("/ingest/status/" + uploaded.getJsonObject(i).getLong("resource_id")).bodyAsJsonObject();

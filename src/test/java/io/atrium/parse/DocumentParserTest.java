@@ -5,13 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atrium.chunk.Block;
 import io.atrium.e2e.AtriumHarness;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DocumentParserTest {
   private final DocumentParser parser = new DocumentParser(50L << 20, 5_000_000, false, "eng");
+
+  @Test
+  void failuresAreDescribedInWordsNotJavaClassNames() {
+    assertThat(DocumentParser.describe(new NoSuchFileException("/srv/x.pdf"))).isEqualTo("the file does not exist");
+    assertThat(DocumentParser.describe(new RuntimeException(new IOException("bad xref table")))).isEqualTo("bad xref table");
+    assertThat(DocumentParser.describe(new StackOverflowError())).isEqualTo("the document nests too deeply");
+    assertThat(DocumentParser.describe(new IllegalStateException())).isEqualTo("the parser gave no details");
+  }
 
   @Test
   void pdfPagesAreNumbered() throws Exception {
