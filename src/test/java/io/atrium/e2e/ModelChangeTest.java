@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.atrium.bus.Addresses;
 import io.atrium.fakes.FakeEmbeddingServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -43,8 +44,16 @@ class ModelChangeTest {
       assertThat(ended.getString("stage")).as(ended.encode()).isEqualTo("done");
     }
     assertThat(models(dataDir)).isEqualTo("remote:model-b");
-    assertThat(second.search(new JsonObject().put("query", "sample document").put("mode", "vector"))
-        .getJsonArray("results")).isNotEmpty();
+    // search follows the store's index changes on its own: a query sent the instant "done" is announced may come
+    // before the new vectors are loaded, so allow it a moment (bounded) to catch up
+    JsonArray results = new JsonArray();
+    for (int attempt = 0; attempt < 100 && results.isEmpty(); attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(100);
+      }
+      results = second.search(new JsonObject().put("query", "sample document").put("mode", "vector")).getJsonArray("results");
+    }
+    assertThat(results).as("vector results with model-b within 10 s").isNotEmpty();
   }
 
   private static String models(Path dataDir) throws Exception {
