@@ -5,6 +5,7 @@ import io.atrium.bus.ProgressEvent;
 import io.atrium.bus.ResourceRow;
 import io.atrium.bus.Stage;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** The body of {@code GET /ingest/status/{id}}: seed 000's status word plus what a client needs to act on it. */
@@ -52,7 +53,11 @@ final class IngestStatus {
     if (filePath == null) {
       return null;
     }
-    Path path = Path.of(filePath).toAbsolutePath().normalize();
-    return path.startsWith(dataDir) ? dataDir.relativize(path).toString() : filePath;
+    try {
+      Path path = Path.of(filePath).toAbsolutePath().normalize();
+      return path.startsWith(dataDir) ? dataDir.relativize(path).toString() : filePath;
+    } catch (InvalidPathException e) {
+      return filePath; // a host's row may hold any text: shown as given, never a 500
+    }
   }
 }
