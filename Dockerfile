@@ -15,6 +15,8 @@ WORKDIR /opt/atrium
 COPY --from=build /src/target/atrium.jar atrium.jar
 COPY conf conf
 USER atrium
+# Listening on every interface needs an API token: atrium refuses to start open beyond loopback.
+#   docker run -p 8080:8080 -e ATRIUM_HTTP_API_TOKEN=$(openssl rand -hex 32) -v atrium-data:/var/lib/atrium/data atrium
 ENV ATRIUM_DATA_DIR=/var/lib/atrium/data ATRIUM_HTTP_HOST=0.0.0.0
 VOLUME /var/lib/atrium/data
 EXPOSE 8080

@@ -4,6 +4,7 @@ import io.atrium.agent.AgentVerticle;
 import io.atrium.chat.ChatVerticle;
 import io.atrium.config.ConfigSection;
 import io.atrium.embed.EmbedVerticle;
+import io.atrium.http.ApiAccess;
 import io.atrium.http.HttpVerticle;
 import io.atrium.ingest.IngestVerticle;
 import io.atrium.lifecycle.LifecycleVerticle;
@@ -45,6 +46,8 @@ public final class MainVerticle extends VerticleBase {
     String dbPath = store.string("db_path").isBlank() ? dataDir.resolve("atrium.db").toString() : store.string("db_path");
     ParseSettings parse = ParseSettings.fromJson(section(conf, "parse"));
     int searchReaders = store.integer("read_pool_size");
+    // an open API beyond loopback is refused before anything starts (no migration, no queue rebuild)
+    ApiAccess.fromConfig(section(conf, "http"));
 
     return deploy(new StoreVerticle(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
             .setWorkerPoolName("atrium-store").setWorkerPoolSize(1)

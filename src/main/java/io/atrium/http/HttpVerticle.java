@@ -34,10 +34,12 @@ public final class HttpVerticle extends VerticleBase {
 
   private HttpServer server;
   private HttpSettings settings;
+  private ApiAccess access;
 
   @Override
   public Future<?> start() {
     settings = HttpSettings.fromJson(config());
+    access = ApiAccess.fromConfig(config().getJsonObject("http"));
     JsonBody json = new JsonBody(settings.jsonBodyLimitBytes());
     BodyHandler upload = BodyHandler.create(settings.uploadsTmpDir())
         .setBodyLimit(settings.uploadLimitBytes())
@@ -51,6 +53,8 @@ public final class HttpVerticle extends VerticleBase {
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
           .allowedHeader("content-type").allowedHeader("authorization"));
     }
+    router.route().handler(new Authentication(access));
+    router.post("/api/v1/auth/ticket").handler(this::issueTicket);
     router.get("/health").handler(this::health);
     router.post("/ingest/notify").handler(json).handler(this::notifyIngest);
     router.get("/ingest/status/:id").handler(ctx -> forward(ctx, Addresses.INGEST_STATUS, idBody(ctx), 200));
@@ -87,7 +91,13 @@ public final class HttpVerticle extends VerticleBase {
         .onSuccess(listening -> {
           server = listening;
           vertx.sharedData().getLocalMap("atrium").put("http.port", listening.actualPort());
-          LOG.info("atrium listening on http://{}:{}", options.getHost(), listening.actualPort());
+          LOG.info("atrium listening on http://{}:{}{}", options.getHost(), listening.actualPort(),
+              access.required() ? " (API token required)" : "");
+          if (access.insecure()) {
+            LOG.warn("atrium is serving http://{}:{} WITHOUT authentication (http.insecure_no_auth: true): anyone "
+                + "who can reach this port can read every document and use the provider keys", options.getHost(),
+                listening.actualPort());
+          }
         });
   }
 
@@ -112,17 +122,28 @@ public final class HttpVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A ticket that opens one WebSocket or bridge connection within {@code http.ticket_ttl_s}: asked with the bearer
+   * token right before connecting, so the token itself never goes into a URL (a ticket cannot ask for another:
+   * {@link Authentication} takes tickets only where a socket opens).
+   */
+  private void issueTicket(RoutingContext ctx) {
+    ok(ctx, 201, access.issueTicket(ctx.get(Authentication.TOKEN_NAME)));
+  }
+
   private static JsonObject idBody(RoutingContext ctx) {
     return new JsonObject().put("id", Requests.pathId(ctx, "id"));
   }
 
   /**
-   * Seed 001's {status, version}, plus each component that can lag behind: search (which engine answers, Lucene
+   * Seed 001's {status, version}, whether an API token is required (and each token's use, by name), plus each
+   * component that can lag behind: search (which engine answers, Lucene
    * rebuilding). status is "degraded" when a component does not answer within a second; HTTP 200 either way, since
    * atrium itself is up.
    */
   private void health(RoutingContext ctx) {
-    JsonObject health = new JsonObject().put("status", "ok").put("version", settings.version());
+    JsonObject health = new JsonObject().put("status", "ok").put("version", settings.version())
+        .put("auth", access.describe());
     Bus.request(vertx, Addresses.SEARCH_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
         .onSuccess(search -> ok(ctx, 200, health.put("search", search)))
         .onFailure(e -> ok(ctx, 200, health.put("status", "degraded")

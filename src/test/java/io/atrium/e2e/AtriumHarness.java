@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AtriumHarness {
   public static final Path SHARED = Path.of(System.getProperty("atrium.shared", "../shared")).toAbsolutePath().normalize();
   public static final Path DOCS = SHARED.resolve("data/docs");
+  /**
+   * An API token every harness-started atrium requires and every harness client sends, when
+   * {@code -Datrium.test.api_token=} is given: the whole e2e suite then runs as it would behind a token.
+   */
+  public static final String TEST_TOKEN = System.getProperty("atrium.test.api_token", "").isBlank()
+      ? null : System.getProperty("atrium.test.api_token");
 
   public final Vertx vertx;
   public final Path dataDir;
@@ -37,11 +45,29 @@ public final class AtriumHarness {
   public AtriumHarness(Vertx vertx, Path dataDir) {
     this.vertx = vertx;
     this.dataDir = dataDir;
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
+    WebClient plain = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"));
+    this.client = TEST_TOKEN == null ? plain : WebClientSession.create(plain).addHeader("Authorization", "Bearer " + TEST_TOKEN);
+  }
+
+  /** The handshake (or request) options with the test token, when the suite runs with one. */
+  public static <T extends RequestOptions> T authorized(T options) {
+    if (TEST_TOKEN != null) {
+      options.putHeader("Authorization", "Bearer " + TEST_TOKEN);
+    }
+    return options;
+  }
+
+  /** The environment of a child atrium: the test token too, when the suite runs with one. */
+  public static Map<String, String> withTestToken(Map<String, String> env) {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    if (TEST_TOKEN != null) {
+      all.putIfAbsent("ATRIUM_HTTP_API_TOKEN", TEST_TOKEN);
+    }
+    return all;
   }
 
   public static JsonObject config(Path dataDir, Map<String, String> overrides) {
-    Map<String, String> env = new java.util.HashMap<>(overrides);
+    Map<String, String> env = new java.util.HashMap<>(withTestToken(overrides));
     env.putIfAbsent("ATRIUM_DATA_DIR", dataDir.toString());
     env.putIfAbsent("ATRIUM_HTTP_PORT", "0");
     env.putIfAbsent("ATRIUM_INGEST_RETRY_BACKOFF_MS", "100");

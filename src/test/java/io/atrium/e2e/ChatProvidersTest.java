@@ -282,9 +282,9 @@ class ChatProvidersTest {
       String requestId = "cancel-" + System.nanoTime();
       io.vertx.core.http.HttpClient client = atrium.vertx.createHttpClient();
       CompletableFuture<Void> firstDelta = new CompletableFuture<>();
-      io.vertx.core.http.HttpClientRequest request = client.request(new io.vertx.core.http.RequestOptions()
+      io.vertx.core.http.HttpClientRequest request = client.request(AtriumHarness.authorized(new io.vertx.core.http.RequestOptions()
           .setMethod(io.vertx.core.http.HttpMethod.POST).setPort(atrium.port).setHost("127.0.0.1")
-          .setURI("/chat/completions").putHeader("content-type", "application/json")).await();
+          .setURI("/chat/completions").putHeader("content-type", "application/json"))).await();
       request.send(ask("openai", "gpt-4o-mini").put("stream", true).put("request_id", requestId).toBuffer())
           .onSuccess(response -> response.handler(chunk -> {
             if (chunk.toString().contains("event: delta")) {
@@ -308,8 +308,8 @@ class ChatProvidersTest {
         .bodyAsJsonObject().getLong("session_id");
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    WebSocket socket = atrium.vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setPort(atrium.port)
-        .setHost("127.0.0.1").setURI("/ws/chat?session_id=" + session)).await();
+    WebSocket socket = atrium.vertx.createWebSocketClient().connect(AtriumHarness.authorized(new WebSocketConnectOptions()
+        .setPort(atrium.port).setHost("127.0.0.1").setURI("/ws/chat?session_id=" + session))).await();
     socket.textMessageHandler(text -> {
       JsonObject frame = new JsonObject(text);
       frames.add(frame);

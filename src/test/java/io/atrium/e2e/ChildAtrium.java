@@ -35,7 +35,7 @@ final class ChildAtrium {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("ATRIUM_DATA_DIR", dataDir.toString());
     builder.environment().put("ATRIUM_HTTP_PORT", String.valueOf(port));
-    builder.environment().putAll(env);
+    builder.environment().putAll(AtriumHarness.withTestToken(env));
     return new ChildAtrium(builder.start(), port, dataDir, log);
   }
 
@@ -67,7 +67,11 @@ final class ChildAtrium {
       throw new AssertionError("atrium exited early with " + process.exitValue());
     }
     try {
-      return client.get(port, "127.0.0.1", "/health").send().await().statusCode();
+      var request = client.get(port, "127.0.0.1", "/health");
+      if (AtriumHarness.TEST_TOKEN != null) {
+        request.bearerTokenAuthentication(AtriumHarness.TEST_TOKEN);
+      }
+      return request.send().await().statusCode();
     } catch (Exception notListeningYet) { // await() rethrows the refused connection as it is, a checked exception
       return 0;
     }

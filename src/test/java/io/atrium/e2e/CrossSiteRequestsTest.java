@@ -136,7 +136,7 @@ class CrossSiteRequestsTest {
   }
 
   private WebSocketConnectOptions handshake(String uri) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(atrium.port).setURI(uri);
+    return AtriumHarness.authorized(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(atrium.port).setURI(uri));
   }
 
   private static void assertForbidden(HttpResponse<Buffer> response, String field) {

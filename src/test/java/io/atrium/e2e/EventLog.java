@@ -62,7 +62,7 @@ public final class EventLog implements AutoCloseable {
     EventLog log = new EventLog("ws " + uri, true);
     // held by the log: a client nothing refers to is closed by Vert.x's cleaner, and its sockets with it
     WebSocketClient client = vertx.createWebSocketClient();
-    log.socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+    log.socket = client.connect(AtriumHarness.authorized(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)))
         .map(socket -> socket
             .textMessageHandler(text -> log.add(new JsonObject(text)))
             .binaryMessageHandler(bytes -> log.add(bytes.toJsonObject())))

@@ -19,9 +19,9 @@ public record SseEvents(int status, String contentType, String contentEncoding, 
     // gzip is asked for, and undone, so a compressed event stream (which would hold deltas back) would show
     HttpClient client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setDecompressionSupported(true));
     try {
-      return client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
+      return client.request(AtriumHarness.authorized(new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
               .setHost("127.0.0.1").setURI(path).setIdleTimeout(20_000).putHeader("content-type", "application/json")
-              .putHeader("accept-encoding", "gzip"))
+              .putHeader("accept-encoding", "gzip")))
           .compose(request -> request.send(body.toBuffer()))
           // the body is read on the event loop, in the same step as the headers, so no chunk can pass unseen
           .compose(response -> response.body().map(text -> new SseEvents(response.statusCode(),
