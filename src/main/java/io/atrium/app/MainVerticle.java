@@ -63,7 +63,7 @@ public final class MainVerticle extends VerticleBase {
             .setConfig(section(conf, "parse"))))
         .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions().setConfig(sections(conf, "chunk", "embed"))))
         // search reads chunks through its own read pool, opened on its own context
-        .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders)),
+        .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders, dataDir)),
             new DeploymentOptions().setConfig(sections(conf, "search")
                 .put("index_dir", dataDir.resolve("lucene").toString()))))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
@@ -73,9 +73,15 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(sections(conf, "agent", "chat"))))
         .compose(v -> deploy(new MediaVerticle(), new DeploymentOptions().setConfig(sections(conf, "media", "chat"))))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
-        .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(sections(conf, "http", "chat", "agent")
-            .put("version", Version.current())
-            .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString()))));
+        .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(httpConfig(conf))));
+  }
+
+  /** The HTTP verticle's config: its section, the chat and agent sections it derives timeouts from, the build. */
+  public static JsonObject httpConfig(JsonObject conf) {
+    Path dataDir = Path.of(ConfigSection.of(conf, "data").string("dir")).toAbsolutePath().normalize();
+    return sections(conf, "http", "chat", "agent")
+        .put("version", Version.current())
+        .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString());
   }
 
   private Future<String> deploy(Deployable verticle, DeploymentOptions options) {

@@ -20,11 +20,7 @@ public record ChatSettings(LlmSettings llm, Map<Provider, String> baseUrls, Map<
     Map<Provider, String> urls = new EnumMap<>(Provider.class);
     Map<Provider, String> keys = new EnumMap<>(Provider.class);
     for (Provider provider : Provider.values()) {
-      String url = chat.string(provider.wireName() + "_base_url");
-      if (url.isBlank()) {
-        throw new IllegalArgumentException("chat." + provider.wireName() + "_base_url is not configured");
-      }
-      urls.put(provider, url.strip());
+      urls.put(provider, chat.httpUrl(provider.wireName() + "_base_url", false));
       String key = chat.string(provider.wireName() + "_api_key");
       if (!key.isBlank()) {
         keys.put(provider, key.strip());

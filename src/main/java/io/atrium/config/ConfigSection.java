@@ -2,6 +2,8 @@ package io.atrium.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,6 +80,26 @@ public record ConfigSection(String name, JsonObject values) {
     }
     list.removeIf(String::isEmpty);
     return List.copyOf(list);
+  }
+
+  /**
+   * An http or https URL with a host, stripped; blank is allowed only when {@code optional} (answered as ""). Every
+   * base URL atrium calls out to is one: a {@code file:} or {@code jar:} URL would make the client read local files.
+   */
+  public String httpUrl(String key, boolean optional) {
+    String text = string(key).strip();
+    if (text.isEmpty() && optional) {
+      return text;
+    }
+    try {
+      URI uri = new URI(text);
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null) {
+        return text;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(path(key) + " must be an http or https URL, not '" + text + "'");
   }
 
   private Number number(String key) {

@@ -22,7 +22,7 @@ record EmbedSettings(int chunkSizeTokens, int chunkOverlapTokens, String provide
         embed.string("model"),
         embed.integer("threads"),
         new Remote(
-            embed.string("remote_base_url"),
+            embed.httpUrl("remote_base_url", true),
             embed.string("remote_api_key"),
             embed.string("remote_model"),
             embed.integer("remote_batch"),

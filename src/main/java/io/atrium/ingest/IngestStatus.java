@@ -4,8 +4,8 @@ import io.atrium.bus.Keys;
 import io.atrium.bus.ProgressEvent;
 import io.atrium.bus.ResourceRow;
 import io.atrium.bus.Stage;
+import io.atrium.storage.ClientPaths;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /** The body of {@code GET /ingest/status/{id}}: seed 000's status word plus what a client needs to act on it. */
@@ -43,21 +43,9 @@ final class IngestStatus {
         .put(Keys.STATUS, stage.word())
         .put("percentage", percentage)
         .put(Keys.SYNC_STATUS, row.syncStatus())
-        .put(Keys.FILE_PATH, shown(row.filePath(), dataDir))
+        .put(Keys.FILE_PATH, ClientPaths.shown(row.filePath(), dataDir))
         .put(Keys.CHUNK_COUNT, row.chunkCount())
         .put(Keys.LAST_INDEXED_AT, row.lastIndexedAt())
         .put(Keys.LAST_ERROR, row.lastError());
-  }
-
-  private static String shown(String filePath, Path dataDir) {
-    if (filePath == null) {
-      return null;
-    }
-    try {
-      Path path = Path.of(filePath).toAbsolutePath().normalize();
-      return path.startsWith(dataDir) ? dataDir.relativize(path).toString() : filePath;
-    } catch (InvalidPathException e) {
-      return filePath; // a host's row may hold any text: shown as given, never a 500
-    }
   }
 }

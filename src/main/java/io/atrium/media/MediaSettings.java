@@ -29,7 +29,7 @@ record MediaSettings(List<Path> sourceDirs, Path libraryDir, long scanIntervalS,
     ConfigSection media = ConfigSection.of(config, "media");
     JsonObject llm = new JsonObject();
     for (String field : List.of("provider", "model", "api_key", "base_url")) {
-      String value = media.string("llm_" + field);
+      String value = field.equals("base_url") ? media.httpUrl("llm_base_url", true) : media.string("llm_" + field);
       if (!value.isBlank()) {
         llm.put(field, value);
       }
@@ -48,7 +48,7 @@ record MediaSettings(List<Path> sourceDirs, Path libraryDir, long scanIntervalS,
         media.string("movie_template"),
         media.string("episode_template"),
         new TmdbSettings(
-            media.string("tmdb_base_url"),
+            media.httpUrl("tmdb_base_url", false),
             blankToNull(media.string("tmdb_api_key")),
             blankToNull(media.string("tmdb_bearer_token")),
             media.string("tmdb_language"),

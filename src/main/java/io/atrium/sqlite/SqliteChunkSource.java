@@ -1,6 +1,7 @@
 package io.atrium.sqlite;
 
 import io.atrium.storage.ChunkSource;
+import io.atrium.storage.ClientPaths;
 import io.atrium.text.SearchText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,15 +29,18 @@ public final class SqliteChunkSource implements ChunkSource {
   private final Vertx vertx;
   private final SqliteDatabase database;
   private final Pool pool;
+  private final Path dataDir;
 
-  private SqliteChunkSource(Vertx vertx, SqliteDatabase database) {
+  private SqliteChunkSource(Vertx vertx, SqliteDatabase database, Path dataDir) {
     this.vertx = vertx;
     this.database = database;
     this.pool = database.pool();
+    this.dataDir = dataDir;
   }
 
-  public static SqliteChunkSource open(Vertx vertx, Path file, int readConnections) {
-    return new SqliteChunkSource(vertx, SqliteDatabase.open(vertx, file, readConnections));
+  /** {@code dataDir}: the files under it (uploads) are named relative to it in every chunk ({@link ClientPaths}). */
+  public static SqliteChunkSource open(Vertx vertx, Path file, int readConnections, Path dataDir) {
+    return new SqliteChunkSource(vertx, SqliteDatabase.open(vertx, file, readConnections), dataDir);
   }
 
   @Override
@@ -107,7 +111,7 @@ public final class SqliteChunkSource implements ChunkSource {
           Map<Long, Chunk> chunks = new HashMap<>();
           for (Row row : rows) {
             chunks.put(row.getLong("id"), new Chunk(row.getLong("id"), row.getLong("resource_id"),
-                row.getString("content"), row.getInteger("page"), row.getString("file_path")));
+                row.getString("content"), row.getInteger("page"), ClientPaths.shown(row.getString("file_path"), dataDir)));
           }
           return chunks;
         });
@@ -127,7 +131,7 @@ public final class SqliteChunkSource implements ChunkSource {
       if (resource.result().size() == 0) {
         return Optional.empty();
       }
-      String filePath = resource.result().iterator().next().getString("file_path");
+      String filePath = ClientPaths.shown(resource.result().iterator().next().getString("file_path"), dataDir);
       List<Chunk> list = new ArrayList<>(chunks.result().size());
       for (Row row : chunks.result()) {
         list.add(new Chunk(row.getLong("id"), resourceId, row.getString("content"), row.getInteger("page"), filePath));

@@ -69,7 +69,10 @@ public interface ChunkSource {
   record Hit(long chunkId, double score) {
   }
 
-  /** A chunk as a search result shows it; {@code page} is null for a document without pages. */
+  /**
+   * A chunk as a search result shows it; {@code page} is null for a document without pages, {@code filePath} as
+   * clients are shown it ({@link ClientPaths}: an upload's relative to the data dir).
+   */
   record Chunk(long chunkId, long resourceId, String text, Integer page, String filePath) {
   }
 

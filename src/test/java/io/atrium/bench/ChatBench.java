@@ -81,22 +81,34 @@ public final class ChatBench {
     JsonObject atriumBody = providerBody.copy().put("provider", "openai").put("api_key", FakeLlmServer.KEY);
     Target direct = new Target(fake.port(), "/openai/v1/chat/completions", FakeLlmServer.KEY);
     Target viaAtrium = new Target(atrium.port, "/chat/completions", null);
+    // a second HTTP front end of the same atrium that requires an API token: what the auth check adds
+    String token = "bench-token-0123456789abcdef0123456789";
+    Target viaAtriumWithToken = new Target(atrium.startFrontEnd(Map.of("ATRIUM_HTTP_API_TOKEN", token)),
+        "/chat/completions", token);
 
     for (boolean stream : new boolean[] {true, false}) {
       // warm-up: JIT, connection pools
       for (int i = 0; i < warmUpRounds; i++) {
         round(client, direct, providerBody.copy().put("stream", stream), concurrency);
         round(client, viaAtrium, atriumBody.copy().put("stream", stream), concurrency);
+        round(client, viaAtriumWithToken, atriumBody.copy().put("stream", stream), concurrency);
       }
       Samples directSamples = new Samples();
       Samples atriumSamples = new Samples();
+      Samples tokenSamples = new Samples();
       for (int r = 0; r < rounds; r++) {
         directSamples.addAll(round(client, direct, providerBody.copy().put("stream", stream), concurrency));
         atriumSamples.addAll(round(client, viaAtrium, atriumBody.copy().put("stream", stream), concurrency));
+        tokenSamples.addAll(round(client, viaAtriumWithToken, atriumBody.copy().put("stream", stream), concurrency));
       }
       String kind = stream ? "streamed" : "whole";
       directSamples.print(kind + " direct to provider", stream);
       atriumSamples.print(kind + " through atrium   ", stream);
+      tokenSamples.print(kind + " atrium + token   ", stream);
+      System.out.printf("%s added by the API token check: whole answer p50 %+.2f ms, p99 %+.2f ms%s%n", kind,
+          tokenSamples.total(50) - atriumSamples.total(50), tokenSamples.total(99) - atriumSamples.total(99),
+          stream ? String.format("; first token p50 %+.2f ms, p99 %+.2f ms", tokenSamples.first(50) - atriumSamples.first(50),
+              tokenSamples.first(99) - atriumSamples.first(99)) : "");
       System.out.printf("%s added by atrium: whole answer p50 %+.2f ms, p99 %+.2f ms", kind,
           atriumSamples.total(50) - directSamples.total(50), atriumSamples.total(99) - directSamples.total(99));
       if (stream) {

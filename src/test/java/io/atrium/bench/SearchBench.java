@@ -7,7 +7,9 @@ import io.atrium.search.VectorMath;
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Vectors;
 import io.atrium.text.SearchText;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +43,10 @@ import java.util.Map;
 public final class SearchBench {
   private static final int RAW_TOP = 100;
   private static final int CHUNKS_PER_RESOURCE = 100;
+  /** The token of the second HTTP front end: the same atrium behind it, to price the auth check per request. */
+  private static final String BENCH_TOKEN = "bench-token-0123456789abcdef0123456789";
+  private static final int HTTP_LAYER_REQUESTS = 5000;
+  private static int tokenPort;
 
   /** One measured part of a query: runs it and answers how many hits it produced. */
   private interface Part {
@@ -73,6 +79,7 @@ public final class SearchBench {
 
     Map<String, String> settings = Map.of("ATRIUM_SEARCH_VECTOR_INDEX", vectorIndex);
     try (BenchAtrium atrium = BenchAtrium.start(settings)) {
+      tokenPort = atrium.harness.startFrontEnd(Map.of("ATRIUM_HTTP_API_TOKEN", BENCH_TOKEN));
       ChunkCache.Entry entry = ChunkCache.obtain(atrium, set.key(), corpusFile, docs);
       List<JsonObject> source = new ArrayList<>(entry.chunkCount());
       entry.chunks().forEach(chunks -> chunks.forEach(c -> source.add((JsonObject) c)));
@@ -88,6 +95,8 @@ public final class SearchBench {
           + warmup.size() + " other warm-up queries; the parts interleaved per query, order rotated");
       System.out.println("# atrium lucene / fts5: POST /search/hybrid {\"query\", \"engine\"} over loopback HTTP (hybrid,"
           + " default fusion, top_k 10, 100 candidates per engine, vector index " + vectorIndex + "; includes embedding the query)");
+      System.out.println("# atrium lucene, token: the same request to a second HTTP front end of the same atrium that"
+          + " requires an API token (Authorization: Bearer), interleaved with the first: the auth check's cost");
       System.out.println("# raw FTS5  : sqlite-jdbc on the same file: SELECT rowid FROM context_chunks_fts WHERE"
           + " context_chunks_fts MATCH <atrium's own MATCH expression> ORDER BY bm25(context_chunks_fts) LIMIT 100");
       System.out.println("# raw Lucene: atrium's LuceneIndex over the same rows in a scratch folder, BM25 top-100 of the same terms");
@@ -135,9 +144,43 @@ public final class SearchBench {
           System.out.println(BenchData.loadLine("the end of the " + size + "-chunk round"));
         }
       }
+      httpLayerWithAndWithoutToken(atrium);
     }
     System.out.println(BenchData.loadLine("end"));
     System.exit(0);
+  }
+
+  /**
+   * The auth check against the HTTP layer alone: a request that ends at the router (an unknown route, 404 after
+   * the guards), alternately to the open front end and to the one that checks a token, one at a time.
+   */
+  private static void httpLayerWithAndWithoutToken(BenchAtrium atrium) {
+    long[][] nanos = new long[2][HTTP_LAYER_REQUESTS];
+    for (int i = 0; i < HTTP_LAYER_REQUESTS + 500; i++) {
+      for (int step = 0; step < 2; step++) {
+        int side = (i + step) % 2;
+        var request = atrium.harness.client.get(side == 0 ? atrium.harness.port : tokenPort, "127.0.0.1", "/no/such/route");
+        if (side == 1) {
+          request.bearerTokenAuthentication(BENCH_TOKEN);
+        }
+        long t0 = System.nanoTime();
+        int status = request.send().await().statusCode();
+        long took = System.nanoTime() - t0;
+        if (status != 404) {
+          throw new IllegalStateException("expected 404 past the guards, got " + status);
+        }
+        if (i >= 500) { // the first 500 of each warm up
+          nanos[side][i - 500] = took;
+        }
+      }
+    }
+    double[] open = percentiles(nanos[0]);
+    double[] token = percentiles(nanos[1]);
+    System.out.println();
+    System.out.printf("HTTP layer alone (GET of an unknown route, %d each, interleaved): open p50 %.3f ms p99 %.3f ms;"
+        + " with token p50 %.3f ms p99 %.3f ms; added by the token check p50 %+.3f ms, p99 %+.3f ms, mean %+.4f ms%n",
+        HTTP_LAYER_REQUESTS, open[0], open[1], token[0], token[1], token[0] - open[0], token[1] - open[1],
+        (Arrays.stream(nanos[1]).average().orElse(0) - Arrays.stream(nanos[0]).average().orElse(0)) / 1e6);
   }
 
   /** Waits until atrium's Lucene answers (its follow-up of the load is applied) and its vectors are loaded. */
@@ -307,6 +350,15 @@ public final class SearchBench {
             .mapToDouble(r -> ((JsonObject) r).getJsonObject("match").getDouble("vector_score")).toArray());
         return atriumVectorScores.get(q).length;
       });
+      add("atrium POST /search/hybrid, lucene, token", q -> {
+        HttpResponse<Buffer> reply = atrium.harness.client.post(tokenPort, "127.0.0.1", "/search/hybrid")
+            .bearerTokenAuthentication(BENCH_TOKEN)
+            .sendJsonObject(new JsonObject().put("query", queries.get(q)).put("engine", "lucene")).await();
+        if (reply.statusCode() != 200) {
+          throw new IllegalStateException("the token front end answered " + reply.statusCode() + ": " + reply.bodyAsString());
+        }
+        return reply.bodyAsJsonObject().getJsonArray("results").size();
+      });
       add("atrium.embed.query over the bus          ", q -> {
         atrium.request(Addresses.EMBED_QUERY, new JsonObject().put("text", queries.get(q)));
         return 1;
@@ -374,6 +426,9 @@ public final class SearchBench {
           pct[0][0] / (pct[2][0] + pct[4][0] + pct[embed][0]), pct[0][1] / (pct[2][1] + pct[4][1] + pct[embed][1]));
       System.out.printf("%s  ratio atrium-fts5   / (raw FTS5 + raw scan + embed)    p50 %.2fx  p99 %.2fx%n", at,
           pct[1][0] / (pct[3][0] + pct[4][0] + pct[embed][0]), pct[1][1] / (pct[3][1] + pct[4][1] + pct[embed][1]));
+      int token = parts.size() - 2;
+      System.out.printf("%s  added by the API token check (lucene, token minus lucene)   p50 %+.3f ms  p99 %+.3f ms%n",
+          at, pct[token][0] - pct[0][0], pct[token][1] - pct[0][1]);
       if (engines.vectors != null) {
         System.out.printf("%s  raw HNSW recall@100 against the exact scan: %.4f (mean over %d queries)%n", at,
             recall(hnswScores), queries.size());

@@ -32,4 +32,16 @@ class ConfigSectionTest {
     assertThat(search.decimal("weight")).isEqualTo(1.0);
     assertThat(search.longInteger("limit")).isEqualTo(5_000_000_000L);
   }
+
+  @Test
+  void aBaseUrlIsHttpOrHttpsWithAHostAndNothingElse() {
+    ConfigSection media = new ConfigSection("media", new JsonObject().put("tmdb_base_url", " https://api.themoviedb.org/3 ")
+        .put("local", "file:///etc/passwd").put("jar", "jar:file:/x.jar!/").put("none", "").put("bare", "http:/x"));
+    assertThat(media.httpUrl("tmdb_base_url", false)).isEqualTo("https://api.themoviedb.org/3");
+    assertThatThrownBy(() -> media.httpUrl("local", false)).hasMessageContaining("media.local must be an http or https URL");
+    assertThatThrownBy(() -> media.httpUrl("jar", true)).hasMessageContaining("media.jar");
+    assertThatThrownBy(() -> media.httpUrl("bare", true)).hasMessageContaining("media.bare");
+    assertThatThrownBy(() -> media.httpUrl("none", false)).hasMessageContaining("media.none");
+    assertThat(media.httpUrl("none", true)).isEmpty();
+  }
 }

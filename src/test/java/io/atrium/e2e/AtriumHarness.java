@@ -2,6 +2,7 @@ package io.atrium.e2e;
 
 import io.atrium.app.AtriumConfig;
 import io.atrium.app.MainVerticle;
+import io.atrium.http.HttpVerticle;
 import io.atrium.bus.Addresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -80,6 +81,16 @@ public final class AtriumHarness {
         new DeploymentOptions().setConfig(config(dataDir, overrides))).await();
     port = (Integer) vertx.sharedData().getLocalMap("atrium").get("http.port");
     return this;
+  }
+
+  /**
+   * One more HTTP front end on the same bus (another port), configured by {@code overrides}: the same verticles
+   * behind it, so a benchmark can compare two HTTP settings (with and without a token) request by request.
+   */
+  public int startFrontEnd(Map<String, String> overrides) {
+    vertx.deployVerticle(new HttpVerticle(), new DeploymentOptions()
+        .setConfig(MainVerticle.httpConfig(config(dataDir, overrides)))).await();
+    return (Integer) vertx.sharedData().getLocalMap("atrium").get("http.port");
   }
 
   /** Undeploys atrium (every verticle it deployed), as a graceful stop would. */
