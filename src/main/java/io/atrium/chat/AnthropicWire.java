@@ -68,6 +68,8 @@ final class AnthropicWire implements WireFormat {
   @Override
   public StreamDecoder decoder() {
     return new StreamDecoder() {
+      /** Whether the message began: its message_start is where the whole answer's {@code content} would be. */
+      private boolean started;
       private boolean complete;
       private int inputTokens;
       private int outputTokens;
@@ -78,6 +80,7 @@ final class AnthropicWire implements WireFormat {
         String type = json.getString("type", event);
         switch (type) {
           case "message_start" -> {
+            started = true;
             JsonObject message = json.getJsonObject("message", new JsonObject());
             JsonObject usage = message.getJsonObject("usage", new JsonObject());
             inputTokens = usage.getInteger("input_tokens", inputTokens);
@@ -102,8 +105,13 @@ final class AnthropicWire implements WireFormat {
       }
 
       @Override
-      public boolean complete() {
-        return complete;
+      public void end() {
+        if (!started) {
+          throw WireFormat.malformed(Provider.ANTHROPIC, "the stream never started a message");
+        }
+        if (!complete) {
+          throw WireFormat.malformed(Provider.ANTHROPIC, "the stream ended before its end marker");
+        }
       }
 
       @Override

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Gemini's generateContent / streamGenerateContent?alt=sse: the key in {@code x-goog-api-key} (never the URL),
  * {@code contents} with roles user/model, {@code systemInstruction}; thought parts are not part of the answer; a
- * blocked prompt or a safety stop is a 422, not an empty answer.
+ * blocked prompt or a safety stop is a 422, not an empty answer; an answer, whole or streamed, with neither text
+ * nor a finish reason is unreadable (502), not an empty one.
  */
 final class GeminiWire implements WireFormat {
   private static final Set<String> STOPPED = Set.of("SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII");
@@ -59,11 +60,27 @@ final class GeminiWire implements WireFormat {
 
   @Override
   public LlmReply reply(JsonObject body) {
-    return new LlmReply(text(body), usage(body, Usage.NONE));
+    Candidate candidate = candidate(body);
+    if (!candidate.answers()) {
+      throw WireFormat.malformed(Provider.GEMINI, "no candidate text and no finish reason");
+    }
+    return new LlmReply(candidate.text(), usage(body, Usage.NONE));
   }
 
-  /** The answer text of one response (or stream chunk); throws when the prompt was blocked or the answer stopped. */
-  private static String text(JsonObject body) {
+  /**
+   * What one response (or stream chunk) says: its answer text and why the answer ended (null while it goes on).
+   * An answer says at least one of the two; a usage-only stream chunk says neither.
+   */
+  private record Candidate(String text, String finishReason) {
+    static final Candidate NONE = new Candidate("", null);
+
+    boolean answers() {
+      return !text.isEmpty() || finishReason != null;
+    }
+  }
+
+  /** Reads one response or stream chunk; throws when the prompt was blocked or the answer stopped. */
+  private static Candidate candidate(JsonObject body) {
     Object candidates = body.getValue("candidates");
     if (candidates == null || candidates instanceof JsonArray array && array.isEmpty()) {
       if (body.getValue("promptFeedback") instanceof JsonObject feedback) {
@@ -71,7 +88,7 @@ final class GeminiWire implements WireFormat {
         throw LlmFailure.of(ErrorCode.UNPROCESSABLE, Provider.GEMINI, "gemini blocked the prompt (" + reason + ")");
       }
       if (body.containsKey("usageMetadata")) {
-        return ""; // a usage-only chunk
+        return Candidate.NONE; // a usage-only chunk
       }
       throw WireFormat.malformed(Provider.GEMINI, "no candidates");
     }
@@ -90,7 +107,7 @@ final class GeminiWire implements WireFormat {
         }
       }
     }
-    return text.toString();
+    return new Candidate(text.toString(), finish);
   }
 
   private static Usage usage(JsonObject body, Usage previous) {
@@ -104,6 +121,7 @@ final class GeminiWire implements WireFormat {
   public StreamDecoder decoder() {
     return new StreamDecoder() {
       private Usage usage = Usage.NONE;
+      private boolean answered;
 
       @Override
       public String onEvent(String event, String data) {
@@ -112,12 +130,18 @@ final class GeminiWire implements WireFormat {
           throw LlmCall.streamError(Provider.GEMINI, errorMessage(chunk));
         }
         usage = GeminiWire.usage(chunk, usage);
-        return text(chunk);
+        Candidate candidate = candidate(chunk);
+        answered |= candidate.answers();
+        return candidate.text();
       }
 
       @Override
-      public boolean complete() {
-        return true; // Gemini has no end marker: its stream simply ends
+      public void end() {
+        // Gemini has no end marker: its stream simply ends. One that said nothing the whole answer would have
+        // said (no events at all, as from a body that is not events, or only usage) is what reply() refuses too.
+        if (!answered) {
+          throw WireFormat.malformed(Provider.GEMINI, "the stream ended with no candidate text and no finish reason");
+        }
       }
 
       @Override

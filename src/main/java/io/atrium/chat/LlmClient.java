@@ -75,7 +75,8 @@ public final class LlmClient {
                 ? Future.succeededFuture(Attempt.of(response.bodyAsBuffer()))
                 : refusal(endpoint, wire, response.statusCode(), response.headers(), response.bodyAsString())),
         () -> false)
-        .map(buffer -> wire.reply(WireFormat.parseJson(endpoint.provider(), buffer == null ? "" : buffer.toString())));
+        .map(buffer -> WireFormat.reading(endpoint.provider(),
+            () -> wire.reply(WireFormat.parseJson(endpoint.provider(), buffer == null ? "" : buffer.toString()))));
   }
 
   /**
@@ -121,7 +122,7 @@ public final class LlmClient {
         return;
       }
       try {
-        String delta = decoder.onEvent(event, data);
+        String delta = WireFormat.reading(endpoint.provider(), () -> decoder.onEvent(event, data));
         if (!delta.isEmpty()) {
           content.append(delta);
           onDelta.accept(delta);
@@ -140,10 +141,15 @@ public final class LlmClient {
     response.exceptionHandler(e -> stream.fail(LlmCall.fromException(endpoint, e, settings.timeoutMs())));
     response.endHandler(v -> {
       parser.end();
-      if (!decoder.complete()) {
-        stream.fail(WireFormat.malformed(endpoint.provider(), "the stream ended before its end marker"));
+      if (stream.result().isComplete()) {
+        return;
       }
-      stream.complete(new LlmReply(content.toString(), decoder.usage()));
+      try {
+        decoder.end();
+        stream.complete(new LlmReply(content.toString(), decoder.usage()));
+      } catch (LlmFailure unreadable) {
+        stream.fail(unreadable);
+      }
     });
     stream.start();
     response.resume();

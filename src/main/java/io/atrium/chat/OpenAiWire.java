@@ -78,6 +78,8 @@ final class OpenAiWire implements WireFormat {
   public StreamDecoder decoder() {
     return new StreamDecoder() {
       private boolean complete;
+      /** Whether a chunk carried a choice: a stream without one is the whole answer without choices[0]. */
+      private boolean choice;
       private Usage usage = Usage.NONE;
 
       @Override
@@ -93,6 +95,7 @@ final class OpenAiWire implements WireFormat {
         if (chunk.usage() != null) {
           usage = chunk.usage();
         }
+        choice |= chunk.choice();
         return chunk.content();
       }
 
@@ -108,16 +111,22 @@ final class OpenAiWire implements WireFormat {
         if (!(chunk.getValue("choices") instanceof JsonArray choices)) {
           throw WireFormat.malformed(provider, "a stream chunk has no choices");
         }
-        if (choices.isEmpty() || !(choices.getValue(0) instanceof JsonObject choice)
-            || !(choice.getValue("delta") instanceof JsonObject delta)) {
+        if (choices.isEmpty() || !(choices.getValue(0) instanceof JsonObject first)) {
           return "";
         }
-        return delta.getValue("content") instanceof String text ? text : "";
+        choice = true;
+        return first.getValue("delta") instanceof JsonObject delta && delta.getValue("content") instanceof String text
+            ? text : "";
       }
 
       @Override
-      public boolean complete() {
-        return complete;
+      public void end() {
+        if (!complete) {
+          throw WireFormat.malformed(provider, "the stream ended before its end marker");
+        }
+        if (!choice) {
+          throw WireFormat.malformed(provider, "the stream carried no choices");
+        }
       }
 
       @Override
@@ -128,13 +137,13 @@ final class OpenAiWire implements WireFormat {
   }
 
   /**
-   * What atrium takes from one ordinary streamed chunk — {@code choices[0].delta.content} and {@code usage} — read
-   * with Jackson's streaming parser, skipping the rest (id, model, fingerprints, logprobs, tool calls) instead of
-   * building maps of it: every event of every stream passes here on the chat event loop. {@link #read} answers null
-   * for anything else (an error, a chunk without a choices array, numbers that are not integers, bad JSON), which is
-   * then parsed whole and judged as before.
+   * What atrium takes from one ordinary streamed chunk — {@code choices[0].delta.content}, whether there is a
+   * {@code choices[0]} object at all, and {@code usage} — read with Jackson's streaming parser, skipping the rest
+   * (id, model, fingerprints, logprobs, tool calls) instead of building maps of it: every event of every stream
+   * passes here on the chat event loop. {@link #read} answers null for anything else (an error, a chunk without a
+   * choices array, numbers that are not integers, bad JSON), which is then parsed whole and judged as before.
    */
-  record StreamChunk(String content, Usage usage) {
+  record StreamChunk(String content, Usage usage, boolean choice) {
     private static final JsonFactory JSON = new JsonFactory();
 
     static StreamChunk read(String data) {
@@ -177,18 +186,23 @@ final class OpenAiWire implements WireFormat {
         if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null || !choices) {
           return null;
         }
-        return new StreamChunk(content == null ? "" : content, usage);
+        return new StreamChunk(content == null ? "" : content, usage, content != null);
       } catch (IOException e) {
         return null;
       }
     }
 
-    /** At the array's start: the first choice's delta.content (null if none), leaving the parser at the array's end. */
+    /**
+     * At the array's start: the first choice's delta.content ("" if it has none, null if there is no first choice
+     * object), leaving the parser at the array's end.
+     */
     private static String firstContent(JsonParser parser) throws IOException {
       String content = null;
+      boolean choice = false;
       boolean first = true;
       for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
         if (first && element == JsonToken.START_OBJECT) {
+          choice = true;
           while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -214,7 +228,7 @@ final class OpenAiWire implements WireFormat {
         }
         first = false;
       }
-      return content;
+      return choice && content == null ? "" : content;
     }
 
     /** At a usage object's start: its token counts, or null if one is not an integer. */

@@ -4,6 +4,7 @@ import io.atrium.bus.ErrorCode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 
 /**
  * One provider API's wire format: the path, headers and body of a request, and how to read its answer, its
@@ -45,8 +46,11 @@ public interface WireFormat {
     /** The text this event adds (possibly empty); throws {@link LlmFailure} for an error event or bad data. */
     String onEvent(String event, String data);
 
-    /** Whether the stream said it is complete (a stream may also simply end). */
-    boolean complete();
+    /**
+     * The stream ended: throws {@link LlmFailure} ({@link ErrorCode#BAD_GATEWAY}) unless what arrived is a whole
+     * answer — what {@link #reply} would refuse as a whole answer, it refuses as a stream too.
+     */
+    void end();
 
     Usage usage();
   }
@@ -73,6 +77,19 @@ public interface WireFormat {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
       throw malformed(provider, "its answer is not a JSON object");
+    }
+  }
+
+  /**
+   * Runs one read of a provider's JSON. A value of the wrong type ({@link ClassCastException}) or a null where an
+   * object belongs ({@link NullPointerException}) is the provider's answer at fault: a 502, not the caller's 400
+   * that {@code Failure.of} would make of a ClassCastException, nor a delta silently dropped.
+   */
+  static <T> T reading(Provider provider, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (ClassCastException | NullPointerException e) {
+      throw malformed(provider, "a field has an unexpected type");
     }
   }
 

@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,35 @@ class WireFormatTest {
   }
 
   @Test
+  void everyRecordedGeminiSuccessIsReadableAndEveryAnswerWithoutTextOrFinishReasonIsNot() throws Exception {
+    WireFormat wire = WireFormat.of(Provider.GEMINI, "2023-06-01", 4096);
+    Path recorded = LlmFixtures.ROOT.resolve("gemini-firebase-vertexai-sdk-test-data/mock-responses");
+    List<Path> successes;
+    try (var files = Files.walk(recorded)) {
+      successes = files.filter(f -> f.getFileName().toString().matches("(unary|streaming)-success-.*\\.(json|txt)"))
+          .toList();
+    }
+    int read = 0;
+    for (Path success : successes) {
+      String body = Files.readString(success);
+      if (!body.contains("\"candidates\"")) {
+        continue; // countTokens and Imagen answers, not generateContent
+      }
+      read++;
+      LlmReply reply = success.getFileName().toString().startsWith("streaming") ? stream(wire, body)
+          : wire.reply(new JsonObject(body));
+      assertThat(reply).as(success.toString()).isNotNull();
+    }
+    assertThat(read).isGreaterThan(50);
+    assertThatThrownBy(() -> wire.reply(new JsonObject(LlmFixtures.gemini("vertexai/unary-failure-empty-content.json"))))
+        .isInstanceOfSatisfying(LlmFailure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.BAD_GATEWAY));
+    assertThatThrownBy(() -> stream(wire, LlmFixtures.gemini("vertexai/streaming-failure-empty-content.txt")))
+        .isInstanceOfSatisfying(LlmFailure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.BAD_GATEWAY));
+    assertThatThrownBy(() -> stream(wire, "{\"candidates\": 7}"))
+        .isInstanceOfSatisfying(LlmFailure.class, f -> assertThat(f.getMessage()).contains("no finish reason"));
+  }
+
+  @Test
   void requestsCarryTheSystemPromptAndJsonModeTheWayEachApiWants() {
     JsonObject openai = WireFormat.of(Provider.OPENAI, "v", 1).body(REQUEST, true);
     assertThat(openai.getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
@@ -173,7 +204,7 @@ class WireFormatTest {
     SseParser parser = new SseParser((event, data) -> text.append(decoder.onEvent(event, data)));
     parser.feed(Buffer.buffer(body));
     parser.end();
-    assertThat(decoder.complete()).isTrue();
+    decoder.end();
     return new LlmReply(text.toString(), decoder.usage());
   }
 }

@@ -401,6 +401,73 @@ class ChatProvidersTest {
     assertError(atrium.post("/chat/completions", ask("gemini", "gemini-2.0-flash")), 502, "bad_gateway", null);
   }
 
+  /** A provider's answer that atrium cannot read, as a whole answer and streamed. */
+  record Unreadable(String provider, String whole, String streamed) {
+  }
+
+  @Test
+  void anAnswerAtriumCannotReadIsA502WholeAndEndsItsStreamInAnErrorEventLoggedAsAnError() {
+    String wrongTypeGemini = "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}]}}],"
+        + " \"usageMetadata\": {\"promptTokenCount\": \"five\"}}";
+    List<Unreadable> unreadable = List.of(
+        // the body the whole answer is a 502 for (malformedProviderAnswersAreA502), to a stream: not one event
+        new Unreadable("gemini", "{\"candidates\": 7}", "{\"candidates\": 7}"),
+        // recorded: a candidate with empty content and no finish reason
+        new Unreadable("gemini", LlmFixtures.gemini("vertexai/unary-failure-empty-content.json"),
+            LlmFixtures.gemini("vertexai/streaming-failure-empty-content.txt")),
+        new Unreadable("gemini", "{\"usageMetadata\": {\"promptTokenCount\": 5}}",
+            "data: {\"usageMetadata\": {\"promptTokenCount\": 5}}\n\n"),
+        new Unreadable("gemini", wrongTypeGemini, "data: " + wrongTypeGemini + "\n\n"),
+        new Unreadable("openai", "{\"choices\": []}", "data: {\"choices\": []}\n\ndata: [DONE]\n\n"),
+        new Unreadable("anthropic", "{\"type\": \"message\"}", """
+            event: message_stop
+            data: {"type": "message_stop"}
+
+            """),
+        // a value of the wrong type: a 400 for the caller's "wrong type" before, or a delta silently lost
+        new Unreadable("anthropic",
+            "{\"content\": [{\"type\": \"text\", \"text\": \"Hel\"}], \"usage\": {\"input_tokens\": \"12\"}}", """
+            event: message_start
+            data: {"type": "message_start", "message": {"usage": {"input_tokens": 12, "output_tokens": 1}}}
+
+            event: content_block_delta
+            data: {"type": "content_block_delta", "index": 0, "delta": "Hel"}
+
+            event: message_stop
+            data: {"type": "message_stop"}
+
+            """));
+    List<String> streamedIds = new ArrayList<>();
+    try (EventLog logWrites = EventLog.repliesTo(atrium.vertx, Addresses.STORE_CHAT_LOG)) {
+      for (Unreadable answer : unreadable) {
+        String cannotRead = answer.provider() + " answered with something atrium cannot read";
+        fake.script.add(new FakeLlmServer.Scripted(200, Map.of(), answer.whole()));
+        HttpResponse<Buffer> whole = atrium.post("/chat/completions", ask(answer.provider(), "m"));
+        assertError(whole, 502, "bad_gateway", null);
+        assertThat(error(whole).getString("message")).as(answer.whole()).startsWith(cannotRead);
+
+        String requestId = "unreadable-" + streamedIds.size() + "-" + System.nanoTime();
+        streamedIds.add(requestId);
+        Map<String, String> eventStream = answer.streamed().startsWith("{") ? Map.of()
+            : Map.of("content-type", "text/event-stream");
+        fake.script.add(new FakeLlmServer.Scripted(200, eventStream, answer.streamed()));
+        SseEvents sse = SseEvents.post(atrium.vertx, atrium.port, "/chat/completions",
+            ask(answer.provider(), "m").put("stream", true).put("request_id", requestId));
+        assertThat(sse.status()).isEqualTo(200);
+        assertThat(sse.of("done")).as(answer.streamed()).isEmpty();
+        assertThat(sse.events().get(sse.events().size() - 1).type()).isEqualTo("error");
+        JsonObject error = sse.of("error").get(0).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("bad_gateway");
+        assertThat(error.getString("provider")).isEqualTo(answer.provider());
+        assertThat(error.getString("message")).startsWith(cannotRead);
+      }
+      assertThat(awaitRetrievalLogs(logWrites, streamedIds).values()).allSatisfy(row -> {
+        assertThat(row.getString("outcome")).isEqualTo("error");
+        assertThat(row.getString("error_code")).isEqualTo("bad_gateway");
+      });
+    }
+  }
+
   @Test
   void aProviderThatIsDownOpensTheBreakerWhichClosesAfterTheReset() {
     JsonObject request = ask("openai", "gpt-4o").put("base_url", fake.url("/breaker/v1"));
@@ -525,7 +592,7 @@ class ChatProvidersTest {
   }
 
   /**
-   * The retrieval_logs rows (outcome, latency_ms) of the given requests by request id. They are written in batches
+   * The retrieval_logs rows (outcome, latency_ms, error_code) of the given requests by request id. They are written in batches
    * just after the answers: read now, and again each time the store confirms a batch (logWrites, opened before the
    * requests were sent).
    */
@@ -537,11 +604,12 @@ class ChatProvidersTest {
   private Map<String, JsonObject> retrievalLogs(List<String> requestIds) throws Exception {
     Map<String, JsonObject> rows = new java.util.HashMap<>();
     try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("atrium.db"));
-        var select = connection.prepareStatement("SELECT request_id, outcome, latency_ms FROM retrieval_logs")) {
+        var select = connection.prepareStatement("SELECT request_id, outcome, latency_ms, error_code FROM retrieval_logs")) {
       try (var row = select.executeQuery()) {
         while (row.next()) {
           if (requestIds.contains(row.getString(1))) {
-            rows.put(row.getString(1), new JsonObject().put("outcome", row.getString(2)).put("latency_ms", row.getLong(3)));
+            rows.put(row.getString(1), new JsonObject().put("outcome", row.getString(2)).put("latency_ms", row.getLong(3))
+                .put("error_code", row.getString(4)));
           }
         }
       }
