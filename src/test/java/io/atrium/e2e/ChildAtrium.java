@@ -29,9 +29,10 @@ final class ChildAtrium {
   static ChildAtrium start(Path dataDir, Map<String, String> env, Path log) throws IOException {
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
-    // Surefire's class path (a manifest-only jar when forked) carries atrium and all its dependencies.
+    // Surefire's class path (a manifest-only jar when forked) carries atrium and all its dependencies; no file is
+    // named, so the child reads the project's conf/atrium.yaml: the shipped defaults
     List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        "io.atrium.app.Main", "/nonexistent-config.yaml"));
+        "io.atrium.app.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("ATRIUM_DATA_DIR", dataDir.toString());
     builder.environment().put("ATRIUM_HTTP_PORT", String.valueOf(port));
