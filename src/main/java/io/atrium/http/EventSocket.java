@@ -2,9 +2,12 @@ package io.atrium.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +43,10 @@ final class EventSocket {
   }
 
   void upgrade(RoutingContext ctx) {
+    if (!isHandshake(ctx.request())) {
+      // a browser or curl opening the URL: the client's mistake, answered like any other, never a logged failure
+      throw new HttpErrors.BadRequest("this endpoint is a WebSocket: connect with Upgrade: websocket", null);
+    }
     Map<String, String> wanted = new HashMap<>();
     for (Filter filter : filters) {
       String value = ctx.request().getParam(filter.field());
@@ -64,7 +71,20 @@ final class EventSocket {
       sockets.put(socket, wanted);
       socket.closeHandler(v -> sockets.remove(socket));
       socket.exceptionHandler(e -> sockets.remove(socket));
-    }).onFailure(ctx::fail);
+    }).onFailure(e -> {
+      // a handshake Vert.x refused (no key, an unknown version): it has answered 400 itself
+      if (!ctx.response().headWritten()) {
+        ctx.fail(new HttpErrors.BadRequest("the WebSocket handshake failed: " + e.getMessage(), null));
+      }
+    });
+  }
+
+  /** Whether the request asks for a WebSocket: {@code Upgrade: websocket} and {@code Connection: upgrade}. */
+  static boolean isHandshake(HttpServerRequest request) {
+    String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+    String connection = request.getHeader(HttpHeaders.CONNECTION);
+    return upgrade != null && upgrade.strip().equalsIgnoreCase("websocket") && connection != null
+        && Arrays.stream(connection.split(",")).anyMatch(token -> token.strip().equalsIgnoreCase("upgrade"));
   }
 
   private void broadcast(JsonObject event) {

@@ -11,6 +11,7 @@ import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,20 @@ class BadRequestsTest {
     Path stored = Path.of(status.getString("file_path"));
     assertThat(stored.isAbsolute()).as("shown relative to the data dir").isFalse();
     assertThat(dataDir.resolve(stored).normalize()).startsWith(dataDir.resolve("files"));
+  }
+
+  @Test
+  void aPlainGetOnAWebSocketIsA400SayingSoAndNoLoggedFailure() {
+    int warningsBefore = LogCapture.warnings().size();
+    for (String socket : List.of("/ws/notifications", "/ws/notifications?resource_id=1", "/ws/chat?session_id=1")) {
+      HttpResponse<Buffer> plain = atrium.get(socket);
+      assertError(plain, 400, null);
+      assertThat(plain.bodyAsJsonObject().getJsonObject("error").getString("message"))
+          .isEqualTo("this endpoint is a WebSocket: connect with Upgrade: websocket");
+    }
+    // the answer is written after any failure is logged: by now a logged failure would be there
+    List<String> warnings = LogCapture.warnings();
+    assertThat(warnings.subList(warningsBefore, warnings.size())).as("warnings and errors of the plain GETs").isEmpty();
   }
 
   private void assertNothingWasCreated() {
