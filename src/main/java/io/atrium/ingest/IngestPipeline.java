@@ -73,8 +73,12 @@ final class IngestPipeline {
                 .compose(v -> Bus.request(vertx, Addresses.EMBED_DOCUMENT, parsed.put(Keys.RESOURCE_ID, id),
                     settings.embedTimeoutMs())))
             .map(EmbeddedDocument::fromJson)
-            .compose(embedded -> Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE,
-                new ChunksReplace(id, hash, embedded.model(), embedded.chunks()).toJson(), 60_000)))
+            .compose(embedded -> embedded.chunks().isEmpty()
+                // parse refuses a file without text, so no chunk means its text was lost on the way: never "done"
+                ? Future.failedFuture(ErrorCode.UNPROCESSABLE.exception("the document's text fell into no chunk: "
+                    + "nothing could be indexed"))
+                : Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE,
+                    new ChunksReplace(id, hash, embedded.model(), embedded.chunks()).toJson(), 60_000)))
         .map(Outcome.INDEXED);
   }
 

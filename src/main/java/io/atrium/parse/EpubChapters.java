@@ -67,7 +67,7 @@ final class EpubChapters {
     return new ParsedDocument(handler.text(), handler.blocks(), "application/epub+zip", 0);
   }
 
-  /** Passes a chapter's elements to the shared handler but not its document start/end events. */
+  /** Passes a chapter's elements and its end (which ends its last block) to the shared handler, not its start. */
   private static final class ChapterHandler extends DefaultHandler {
     private final StructureHandler target;
 
@@ -88,6 +88,11 @@ final class EpubChapters {
     @Override
     public void characters(char[] ch, int start, int length) throws SAXException {
       target.characters(ch, start, length);
+    }
+
+    @Override
+    public void endDocument() {
+      target.endDocument();
     }
   }
 }

@@ -89,6 +89,16 @@ final class StructureHandler extends DefaultHandler {
     pendingNewlines = 0;
   }
 
+  /**
+   * Text after the last block element still ends a block: a body of bare text, or text only inside elements Tika's
+   * HTML mapper drops (its {@code div}s, however deeply nested), is otherwise in the text but in no block, and a
+   * document of no blocks is chunked into nothing.
+   */
+  @Override
+  public void endDocument() {
+    closeBlock();
+  }
+
   @Override
   public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
     characters(ch, start, length);

@@ -67,6 +67,18 @@ class HostileFilesTest {
     assertThat(atrium.get("/health").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void htmlNested100000DeepIsIndexedWithAllItsText(Vertx vertx, @TempDir Path dataDir, @TempDir Path in) throws Exception {
+    AtriumHarness atrium = new AtriumHarness(vertx, dataDir).start();
+    long id = atrium.upload(GeneratedDocs.nested100k(in)).bodyAsJsonObject().getJsonArray("resources")
+        .getJsonObject(0).getLong("resource_id");
+    JsonObject status = atrium.awaitStatus(id, Duration.ofMinutes(2), "done", "error");
+    assertThat(status.getString("status")).as(status.encode()).isEqualTo("done");
+    assertThat(status.getInteger("chunk_count")).isPositive();
+    assertThat(chunkText(dataDir, id)).contains("level 0 of the nesting.", "level 99000 of the nesting.",
+        "The deepest sentence survives.");
+  }
+
   private static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> all = new HashSet<>(a);
     all.addAll(b);

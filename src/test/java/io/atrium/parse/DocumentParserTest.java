@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.atrium.chunk.Block;
 import io.atrium.e2e.AtriumHarness;
+import io.atrium.e2e.GeneratedDocs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,6 +44,26 @@ class DocumentParserTest {
   void anEpubTikaRejectsIsReadChapterByChapterWithoutFurigana() throws Exception {
     ParsedDocument document = parser.parse(AtriumHarness.doc("epub/kusamakura-japanese-vertical-writing.epub"));
     assertThat(document.text()).contains("山路を登りながら、こう考えた。");
+  }
+
+  @Test
+  void textAfterTheLastBlockElementIsStillABlock(@TempDir Path dir) throws Exception {
+    // Tika's HTML mapper drops div: text only in divs, or bare in the body, ends no block unless the document's end does
+    Path bare = Files.writeString(dir.resolve("bare.html"), "<html><body>Bare body text.</body></html>");
+    assertThat(blockTexts(parser.parse(bare))).containsExactly("Bare body text.");
+    Path divs = Files.writeString(dir.resolve("divs.html"), "<html><body><p>First.</p><div>Only in a div.</div></body></html>");
+    assertThat(blockTexts(parser.parse(divs))).containsExactly("First.", "Only in a div.");
+  }
+
+  @Test
+  void theTextOfHtmlNested100000DeepIsInItsBlocks(@TempDir Path dir) throws Exception {
+    ParsedDocument document = parser.parse(GeneratedDocs.nested100k(dir));
+    assertThat(String.join(" ", blockTexts(document))).contains("level 0 of the nesting.", "level 99000 of the nesting.",
+        "The deepest sentence survives.");
+  }
+
+  private static java.util.List<String> blockTexts(ParsedDocument document) {
+    return document.blocks().stream().map(block -> document.text().substring(block.start(), block.end())).toList();
   }
 
   @Test
