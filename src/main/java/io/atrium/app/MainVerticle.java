@@ -10,6 +10,7 @@ import io.atrium.ingest.IngestVerticle;
 import io.atrium.lifecycle.LifecycleVerticle;
 import io.atrium.media.MediaVerticle;
 import io.atrium.parse.ParseSettings;
+import io.atrium.parse.ParseStatusVerticle;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
@@ -61,6 +62,7 @@ public final class MainVerticle extends VerticleBase {
             .setWorkerPoolName("atrium-parse").setWorkerPoolSize(parse.instances())
             .setMaxWorkerExecuteTime(parse.maxWorkerExecuteS()).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS)
             .setConfig(section(conf, "parse"))))
+        .compose(v -> deploy(new ParseStatusVerticle(), new DeploymentOptions().setConfig(section(conf, "parse"))))
         .compose(v -> deploy(new EmbedVerticle(), new DeploymentOptions().setConfig(sections(conf, "chunk", "embed"))))
         // search reads chunks through its own read pool, opened on its own context
         .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders, dataDir)),

@@ -24,6 +24,8 @@ public final class Addresses {
 
   /** Request: extract structured text from a file (worker). */
   public static final String PARSE_EXTRACT = "atrium.parse.extract";
+  /** Request: whether OCR can work ({ocr: available|unavailable|off, ocr_missing_languages?}), for /health. */
+  public static final String PARSE_STATUS = "atrium.parse.status";
 
   /** Request: chunk and embed a parsed document. */
   public static final String EMBED_DOCUMENT = "atrium.embed.document";

@@ -137,17 +137,24 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Seed 001's {status, version}, whether an API token is required (and each token's use, by name), plus each
-   * component that can lag behind: search (which engine answers, Lucene
-   * rebuilding). status is "degraded" when a component does not answer within a second; HTTP 200 either way, since
-   * atrium itself is up.
+   * component that can lag behind or lack something: search (which engine answers, Lucene rebuilding) and OCR
+   * ({@code ocr}: available, unavailable or off, and {@code ocr_missing_languages}). status is "degraded" when a
+   * component does not answer within a second; HTTP 200 either way, since atrium itself is up.
    */
   private void health(RoutingContext ctx) {
     JsonObject health = new JsonObject().put("status", "ok").put("version", settings.version())
         .put("auth", access.describe());
-    Bus.request(vertx, Addresses.SEARCH_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
-        .onSuccess(search -> ok(ctx, 200, health.put("search", search)))
-        .onFailure(e -> ok(ctx, 200, health.put("status", "degraded")
-            .put("search", new JsonObject().put("error", e.getMessage()))));
+    Future<JsonObject> search = Bus.request(vertx, Addresses.SEARCH_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
+        .recover(e -> degraded(health, new JsonObject().put("error", e.getMessage())));
+    Future<JsonObject> parse = Bus.request(vertx, Addresses.PARSE_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
+        .recover(e -> degraded(health, new JsonObject().put("ocr", "unknown")));
+    Future.all(search, parse)
+        .onSuccess(v -> ok(ctx, 200, health.put("search", search.result()).mergeIn(parse.result())));
+  }
+
+  private static Future<JsonObject> degraded(JsonObject health, JsonObject part) {
+    health.put("status", "degraded");
+    return Future.succeededFuture(part);
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, int status) {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.exception.TikaConfigException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.WriteLimitReachedException;
 import org.apache.tika.extractor.EmbeddedDocumentExtractor;
@@ -15,10 +17,13 @@ import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.CompositeParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.ParserDecorator;
 import org.apache.tika.parser.html.HtmlMapper;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
+import org.apache.tika.parser.ocr.TesseractOCRParser;
 import org.apache.tika.parser.pdf.PDFParserConfig;
 import org.apache.tika.parser.txt.TXTParser;
 import org.slf4j.Logger;
@@ -41,11 +46,53 @@ public final class DocumentParser {
   private final boolean ocr;
   private final String ocrLanguages;
 
-  public DocumentParser(long maxFileBytes, long maxChars, boolean ocr, String ocrLanguages) {
+  /** {@code tesseractPath}: the folder of the tesseract program, empty for the one on PATH. */
+  public DocumentParser(long maxFileBytes, long maxChars, boolean ocr, String ocrLanguages, String tesseractPath) {
     this.maxFileBytes = maxFileBytes;
     this.maxChars = maxChars;
-    this.ocr = ocr;
+    this.ocr = ocr && useTesseractAt(parser, tesseractPath);
     this.ocrLanguages = ocrLanguages;
+  }
+
+  /**
+   * Points the TesseractOCRParser inside {@code parser} (the one images and image-only PDF pages are read with) at
+   * {@code folder}; empty leaves it on PATH, as Tika starts. False when Tika refuses the folder: OCR is then off
+   * rather than failing each image, and {@link OcrCheck} says why at start.
+   */
+  static boolean useTesseractAt(Parser parser, String folder) {
+    if (folder.isEmpty()) {
+      return true;
+    }
+    TesseractOCRParser tesseract = tesseractIn(parser);
+    if (tesseract == null) {
+      return false;
+    }
+    tesseract.setTesseractPath(folder);
+    try {
+      tesseract.initialize(Map.of()); // looks for the program again, there
+      return true;
+    } catch (TikaConfigException e) {
+      LOG.debug("tesseract at {} refused: {}", folder, e.getMessage());
+      return false;
+    }
+  }
+
+  private static TesseractOCRParser tesseractIn(Parser parser) {
+    if (parser instanceof TesseractOCRParser tesseract) {
+      return tesseract;
+    }
+    if (parser instanceof ParserDecorator decorator) {
+      return tesseractIn(decorator.getWrappedParser());
+    }
+    if (parser instanceof CompositeParser composite) {
+      for (Parser component : composite.getAllComponentParsers()) {
+        TesseractOCRParser found = tesseractIn(component);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   public ParsedDocument parse(Path file) throws ParseFailure {

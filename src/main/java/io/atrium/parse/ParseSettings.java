@@ -3,9 +3,12 @@ package io.atrium.parse;
 import io.atrium.config.ConfigSection;
 import io.vertx.core.json.JsonObject;
 
-/** The parse section of conf/atrium.yaml: a file's size, text and time limits, OCR, and how many parse at once. */
-public record ParseSettings(long maxFileBytes, long maxChars, boolean ocr, String ocrLanguages, long timeoutS,
-    int instances) {
+/**
+ * The parse section of conf/atrium.yaml: a file's size, text and time limits, OCR (on or off, its languages, the
+ * folder of the tesseract program, empty for PATH), and how many parse at once.
+ */
+public record ParseSettings(long maxFileBytes, long maxChars, boolean ocr, String ocrLanguages, String tesseractPath,
+    long timeoutS, int instances) {
 
   public static ParseSettings fromJson(JsonObject json) {
     ConfigSection parse = new ConfigSection("parse", json);
@@ -14,6 +17,7 @@ public record ParseSettings(long maxFileBytes, long maxChars, boolean ocr, Strin
         parse.longInteger("max_chars"),
         parse.bool("ocr"),
         parse.string("ocr_languages"),
+        parse.string("tesseract_path").strip(),
         parse.longInteger("timeout_s"),
         parse.integer("instances"));
   }

@@ -33,7 +33,8 @@ public final class ParseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ParseSettings settings = ParseSettings.fromJson(config());
-    parser = new DocumentParser(settings.maxFileBytes(), settings.maxChars(), settings.ocr(), settings.ocrLanguages());
+    parser = new DocumentParser(settings.maxFileBytes(), settings.maxChars(), settings.ocr(), settings.ocrLanguages(),
+        settings.tesseractPath());
     timeoutSeconds = settings.timeoutS();
     ThreadFactory platform = Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory();
     parseThreads = Executors.newCachedThreadPool(work -> platform.newThread(() -> {

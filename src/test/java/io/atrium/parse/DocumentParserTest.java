@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DocumentParserTest {
-  private final DocumentParser parser = new DocumentParser(50L << 20, 5_000_000, false, "eng");
+  private final DocumentParser parser = new DocumentParser(50L << 20, 5_000_000, false, "eng", "");
 
   @Test
   void failuresAreDescribedInWordsNotJavaClassNames() {
@@ -68,7 +68,7 @@ class DocumentParserTest {
 
   @Test
   void textPastTheLimitIsRefused() {
-    DocumentParser small = new DocumentParser(50L << 20, 1000, false, "eng");
+    DocumentParser small = new DocumentParser(50L << 20, 1000, false, "eng", "");
     assertThatThrownBy(() -> small.parse(AtriumHarness.doc("epub/moby-dick.epub")))
         .isInstanceOf(ParseFailure.class).hasMessageContaining("limit");
   }
@@ -76,7 +76,7 @@ class DocumentParserTest {
   @Test
   void filesOverTheSizeLimitAreNotOpened(@TempDir Path dir) throws Exception {
     Path big = Files.write(dir.resolve("big.txt"), new byte[2048]);
-    assertThatThrownBy(() -> new DocumentParser(1024, 1000, false, "eng").parse(big))
+    assertThatThrownBy(() -> new DocumentParser(1024, 1000, false, "eng", "").parse(big))
         .isInstanceOf(ParseFailure.class).hasMessageContaining("over the limit");
   }
 }
