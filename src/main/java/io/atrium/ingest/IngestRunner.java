@@ -168,7 +168,9 @@ final class IngestRunner {
     }
     attempts.remove(id);
     LOG.warn("resource {} failed: {}", id, reason);
-    Bus.request(vertx, Addresses.STORE_RESOURCE_FAIL, new JsonObject().put("id", id).put("error", reason), 10_000)
+    // a bad or hostile file (refused, encrypted, a bomb, no text) is not tried again at every start
+    Bus.request(vertx, Addresses.STORE_RESOURCE_FAIL, new JsonObject().put("id", id).put("error", reason)
+            .put("permanent", !failure.retryable()), 10_000)
         .onFailure(err -> LOG.error("cannot record failure of resource {}: {}", id, err.getMessage()));
     tracker.advance(id, Stage.ERROR, 0, reason).ifPresent(this::publish);
   }
