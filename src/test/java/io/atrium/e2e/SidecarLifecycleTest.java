@@ -69,6 +69,20 @@ class SidecarLifecycleTest {
   }
 
   @Test
+  void sigtermDrainsAsShutdownDoesThenExitsZero(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    ChildAtrium atrium = start(dataDir, Map.of(), "atrium.log");
+    atrium.awaitHealthy(vertx);
+    atrium.harness(vertx).upload(Files.writeString(dataDir.resolve("note.txt"), "A note in flight at the SIGTERM."));
+    atrium.process.destroy(); // SIGTERM, as docker stop sends it
+    assertThat(atrium.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(atrium.process.exitValue()).isZero();
+    String log = Files.readString(dataDir.resolve("atrium.log"));
+    assertThat(log).contains("SIGTERM: draining").contains("ingest drained");
+    assertThat(log).as("a clean stop logs no stack trace").doesNotContain("RejectedExecutionException")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void exitsWhenTheParentClosesStandardInput(Vertx vertx, @TempDir Path dataDir) throws Exception {
     ChildAtrium atrium = start(dataDir, Map.of("ATRIUM_SIDECAR_PARENT", "stdin"), "atrium.log");
     atrium.awaitHealthy(vertx);
