@@ -1,10 +1,13 @@
 package io.atrium.app;
 
+import io.atrium.bus.Addresses;
 import io.atrium.config.ConfigSection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** The lifecycle verticle's own drain limit (120 s) and a margin for closing Vert.x. */
+  private static final long DRAIN_WAIT_S = 150;
 
   private Main() {
   }
@@ -23,11 +28,63 @@ public final class Main {
     JsonObject config = AtriumConfig.load(Path.of(configFile), System.getenv());
     prepareNativeLibraries(config);
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(new MainVerticle(() -> System.exit(0)), new DeploymentOptions().setConfig(config))
+    SignalStop signal = new SignalStop(vertx);
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("atrium-sigterm").unstarted(signal::drain));
+    vertx.deployVerticle(new MainVerticle(signal::exit), new DeploymentOptions().setConfig(config))
         .onFailure(e -> {
           LOG.error("atrium failed to start: {}", e.getMessage(), e);
-          System.exit(1);
+          signal.fail();
         });
+  }
+
+  /**
+   * SIGTERM (what {@code docker stop} and systemd send) stops atrium as {@code POST /shutdown} does: the JVM runs this
+   * hook, which asks the lifecycle verticle for the same drain and waits for it, then exits 0. After a shutdown that
+   * began inside atrium (the API, stdin closed, heartbeats stopped) the hook has nothing left to do.
+   */
+  static final class SignalStop {
+    private final Vertx vertx;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean signalled;
+    private volatile boolean exiting;
+
+    SignalStop(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    /** The end of a drain: System.exit, except inside the hook, where the JVM is already on its way out. */
+    void exit() {
+      if (signalled) {
+        stopped.complete(null);
+      } else {
+        exiting = true;
+        System.exit(0);
+      }
+    }
+
+    /** A start that failed: exit 1, and the hook leaves it at that. */
+    void fail() {
+      exiting = true;
+      System.exit(1);
+    }
+
+    void drain() {
+      if (exiting) {
+        return;
+      }
+      signalled = true;
+      LOG.info("SIGTERM: draining as POST /shutdown does");
+      vertx.eventBus().request(Addresses.LIFECYCLE_SHUTDOWN, new JsonObject())
+          .onFailure(e -> stopped.complete(null)); // not started yet, or already closing: nothing to drain
+      try {
+        stopped.get(DRAIN_WAIT_S, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("SIGTERM: the drain did not end within {} s; exiting anyway", DRAIN_WAIT_S);
+        return;
+      }
+      System.out.flush();
+      Runtime.getRuntime().halt(0); // drained like /shutdown: exit as it does (the JVM would say 143)
+    }
   }
 
   /** The tokenizer's native library is unpacked under the data directory, never fetched (atrium works offline). */
