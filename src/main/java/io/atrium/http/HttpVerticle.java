@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -41,9 +40,7 @@ public final class HttpVerticle extends VerticleBase {
     settings = HttpSettings.fromJson(config());
     access = ApiAccess.fromConfig(config().getJsonObject("http"));
     JsonBody json = new JsonBody(settings.jsonBodyLimitBytes());
-    BodyHandler upload = BodyHandler.create(settings.uploadsTmpDir())
-        .setBodyLimit(settings.uploadLimitBytes())
-        .setDeleteUploadedFilesOnEnd(true);
+    UploadBody upload = new UploadBody(vertx, settings.uploadsTmpDir(), settings.uploads());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestGuard(settings.allowedOrigins(), settings.allowedHosts()));
@@ -82,11 +79,9 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::handle);
     router.errorHandler(405, HttpErrors::handle);
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(settings.host())
-        .setPort(settings.port())
-        .setCompressionSupported(true);
+    HttpServerOptions options = settings.serverOptions();
     return Future.all(notifications.start(), chatEvents.start(), chat.start())
+        .compose(v -> UploadLeftovers.sweep(vertx, settings.uploadsTmpDir()))
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .onSuccess(listening -> {
           server = listening;
