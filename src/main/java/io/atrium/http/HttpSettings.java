@@ -11,11 +11,18 @@ import java.util.List;
  * agent or media verticle may take, from the chat and agent sections.
  */
 record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBodyLimitBytes, UploadLimits uploads,
-    List<String> allowedOrigins, List<String> allowedHosts, long chatTimeoutMs,
+    ClientTimeouts timeouts, List<String> allowedOrigins, List<String> allowedHosts, long chatTimeoutMs,
     long agentTimeoutMs, long mediaTimeoutMs, String version, String uploadsTmpDir) {
 
   /** What one upload request may hold: its bytes, its parts (files and fields) and the length of a file name. */
   record UploadLimits(long maxBytes, int maxParts, int maxFilenameChars) {
+  }
+
+  /**
+   * How long a client may take (see {@link ConnectionDeadlines}): to send a new connection's first request head, to
+   * send the next request on a kept-alive connection, and the bytes a request body must bring in every window.
+   */
+  record ClientTimeouts(long headerMs, long idleMs, long bodyWindowMs, long bodyMinBytesPerWindow) {
   }
 
   /** The server's options: its address, and the multipart decoder's limits (every form is an upload here). */
@@ -24,6 +31,9 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
         .setHost(host)
         .setPort(port)
         .setCompressionSupported(true)
+        // without cleartext HTTP/2 a connection is HTTP/1 from its first byte and is handed over at once, so its
+        // deadlines run from its opening (Vert.x would otherwise wait for bytes to tell the two apart)
+        .setHttp2ClearTextEnabled(false)
         // parts, files and fields (UploadBody counts the files before writing them), and the bytes of a part's
         // headers, which must hold a file name of upload_max_filename_chars in UTF-8
         .setMaxFormFields(uploads.maxParts())
@@ -43,6 +53,9 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
         http.longInteger("chat_body_limit_kb") * 1024,
         new UploadLimits(http.longInteger("upload_limit_mb") * 1024 * 1024, atLeastOne(http, "upload_max_parts"),
             atLeastOne(http, "upload_max_filename_chars")),
+        new ClientTimeouts(atLeastOne(http, "header_timeout_s") * 1000L, atLeastOne(http, "idle_timeout_s") * 1000L,
+            atLeastOne(http, "body_timeout_s") * 1000L,
+            Math.max(1, http.longInteger("body_min_rate_bytes_s") * http.longInteger("body_timeout_s"))),
         http.strings("allowed_origins"),
         http.strings("allowed_hosts"),
         chatTimeoutMs,
