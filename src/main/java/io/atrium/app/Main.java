@@ -1,5 +1,6 @@
 package io.atrium.app;
 
+import io.atrium.bus.Addresses;
 import io.atrium.config.ConfigSection;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -7,6 +8,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final Path DEFAULT_CONFIG = Path.of("conf/atrium.yaml");
+  /** The lifecycle verticle's own drain limit (120 s) and a margin for closing Vert.x. */
+  private static final long DRAIN_WAIT_S = 150;
 
   private Main() {
   }
@@ -28,12 +33,18 @@ public final class Main {
       config = AtriumConfig.load(configFile(System.getenv(), args), System.getenv());
       prepareNativeLibraries(config);
     } catch (IllegalArgumentException refused) {
-      failedToStart(refused);
+      logStartFailure(refused);
+      System.exit(1);
       return;
     }
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(new MainVerticle(() -> System.exit(0)), new DeploymentOptions().setConfig(config))
-        .onFailure(Main::failedToStart);
+    SignalStop signal = new SignalStop(vertx);
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("atrium-sigterm").unstarted(signal::drain));
+    vertx.deployVerticle(new MainVerticle(signal::exit), new DeploymentOptions().setConfig(config))
+        .onFailure(e -> {
+          logStartFailure(e);
+          signal.fail();
+        });
   }
 
   /** The file named by ATRIUM_CONFIG or the first argument (which must exist), else conf/atrium.yaml if present. */
@@ -45,14 +56,13 @@ public final class Main {
     return Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
   }
 
-  private static void failedToStart(Throwable failure) {
+  private static void logStartFailure(Throwable failure) {
     String refused = refusal(failure);
     if (refused != null) {
       LOG.error("atrium failed to start: {}", refused);
     } else {
       LOG.error("atrium failed to start: {}", failure.getMessage(), failure);
     }
-    System.exit(1);
   }
 
   /**
@@ -67,6 +77,56 @@ public final class Main {
       }
     }
     return null;
+  }
+
+  /**
+   * SIGTERM (what {@code docker stop} and systemd send) stops atrium as {@code POST /shutdown} does: the JVM runs this
+   * hook, which asks the lifecycle verticle for the same drain and waits for it, then exits 0. After a shutdown that
+   * began inside atrium (the API, stdin closed, heartbeats stopped) the hook has nothing left to do.
+   */
+  static final class SignalStop {
+    private final Vertx vertx;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile boolean signalled;
+    private volatile boolean exiting;
+
+    SignalStop(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    /** The end of a drain: System.exit, except inside the hook, where the JVM is already on its way out. */
+    void exit() {
+      if (signalled) {
+        stopped.complete(null);
+      } else {
+        exiting = true;
+        System.exit(0);
+      }
+    }
+
+    /** A start that failed: exit 1, and the hook leaves it at that. */
+    void fail() {
+      exiting = true;
+      System.exit(1);
+    }
+
+    void drain() {
+      if (exiting) {
+        return;
+      }
+      signalled = true;
+      LOG.info("SIGTERM: draining as POST /shutdown does");
+      vertx.eventBus().request(Addresses.LIFECYCLE_SHUTDOWN, new JsonObject())
+          .onFailure(e -> stopped.complete(null)); // not started yet, or already closing: nothing to drain
+      try {
+        stopped.get(DRAIN_WAIT_S, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("SIGTERM: the drain did not end within {} s; exiting anyway", DRAIN_WAIT_S);
+        return;
+      }
+      System.out.flush();
+      Runtime.getRuntime().halt(0); // drained like /shutdown: exit as it does (the JVM would say 143)
+    }
   }
 
   /** The tokenizer's native library is unpacked under the data directory, never fetched (atrium works offline). */

@@ -68,7 +68,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders, dataDir)),
             new DeploymentOptions().setConfig(sections(conf, "search")
                 .put("index_dir", dataDir.resolve("lucene").toString()))))
-        .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(section(conf, "ingest").copy()
+        .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(sections(conf, "ingest", "parse")
             .put("files_dir", dataDir.resolve("files").toString()))))
         .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
         // agent, media and http wait on chat: each derives its timeouts from chat's own retry budget

@@ -48,6 +48,12 @@ public final class OnnxEmbedder implements Embedder {
   private final ThreadLocal<OrtSession> threadSession = new ThreadLocal<>();
   private final AtomicInteger nextSession = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
+  /**
+   * The turn of the chunk job that ran last. A document's k-th chunk gets the turn {@code now + k}, so documents
+   * embedding at the same time take turns, chunk by chunk: a one-chunk file that arrives while a book is half done
+   * runs after at most one more of the book's chunks, not after all of them.
+   */
+  private final AtomicLong turn = new AtomicLong();
   private final AtomicLong truncated = new AtomicLong();
   private final ThreadPoolExecutor executor;
   private final int dimension;
@@ -112,7 +118,7 @@ public final class OnnxEmbedder implements Embedder {
   public Future<float[]> embedQuery(String text) {
     Context context = currentContext();
     Promise<float[]> promise = Promise.promise();
-    submit(0, text, promise, context);
+    submit(0, 0, text, promise, context);
     return promise.future();
   }
 
@@ -121,9 +127,10 @@ public final class OnnxEmbedder implements Embedder {
     Context context = currentContext();
     List<Future<float[]>> parts = new ArrayList<>(texts.size());
     AtomicInteger finished = new AtomicInteger();
-    for (String text : texts) {
+    long firstTurn = turn.get();
+    for (int i = 0; i < texts.size(); i++) {
       Promise<float[]> promise = Promise.promise();
-      submit(1, text, promise, context);
+      submit(1, firstTurn + i, texts.get(i), promise, context);
       parts.add(promise.future().onSuccess(v -> progress.done(finished.incrementAndGet(), texts.size())));
     }
     return Future.all(parts).map(all -> parts.stream().map(Future::result).toList());
@@ -137,8 +144,9 @@ public final class OnnxEmbedder implements Embedder {
     return context;
   }
 
-  private void submit(int priority, String text, Promise<float[]> promise, Context context) {
-    executor.execute(new Job(priority, sequence.incrementAndGet(), () -> {
+  private void submit(int priority, long jobTurn, String text, Promise<float[]> promise, Context context) {
+    executor.execute(new Job(priority, jobTurn, sequence.incrementAndGet(), () -> {
+      turn.accumulateAndGet(jobTurn, Math::max);
       try {
         float[] vector = embedNow(text);
         context.runOnContext(v -> promise.complete(vector));
@@ -217,8 +225,8 @@ public final class OnnxEmbedder implements Embedder {
     tokenizer.close();
   }
 
-  /** Lower priority value first; FIFO within a priority. */
-  private record Job(int priority, long sequence, Runnable work) implements Runnable, Comparable<Job> {
+  /** Lower priority value first (queries), then the earlier turn (fair shares between documents), then FIFO. */
+  private record Job(int priority, long turn, long sequence, Runnable work) implements Runnable, Comparable<Job> {
     @Override
     public void run() {
       work.run();
@@ -226,8 +234,10 @@ public final class OnnxEmbedder implements Embedder {
 
     @Override
     public int compareTo(Job other) {
-      return priority != other.priority ? Integer.compare(priority, other.priority)
-          : Long.compare(sequence, other.sequence);
+      if (priority != other.priority) {
+        return Integer.compare(priority, other.priority);
+      }
+      return turn != other.turn ? Long.compare(turn, other.turn) : Long.compare(sequence, other.sequence);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.atrium.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -17,7 +18,9 @@ import java.util.stream.Collectors;
 /**
  * A WebSocket that forwards every event of one browser-facing address as a JSON text frame, or only the events
  * whose fields equal the query parameters a client gave: {@code GET /ws/notifications?resource_id=} (seed 000's
- * notifications), {@code GET /ws/chat?session_id=|request_id=} (chat deltas).
+ * notifications), {@code GET /ws/chat?session_id=|request_id=} (chat deltas). A socket may be quiet for hours, so
+ * it is pinged every half idle timeout (which keeps proxies from cutting it too), and closed once it has answered no
+ * ping for the idle timeout: a peer that vanished without closing holds no descriptor for long.
  */
 final class EventSocket {
   /** A query parameter that filters on the frame field of the same name; ids must be integers. */
@@ -29,16 +32,29 @@ final class EventSocket {
   private final List<Filter> filters;
   /** Chat deltas are one person's conversation: a socket must name the one it follows, never read everyone's. */
   private final boolean filterRequired;
-  private final Map<ServerWebSocket, Map<String, String>> sockets = new ConcurrentHashMap<>();
+  private final long idleMs;
+  private final Map<ServerWebSocket, Follower> sockets = new ConcurrentHashMap<>();
 
-  EventSocket(Vertx vertx, String address, List<Filter> filters, boolean filterRequired) {
+  /** One open socket: the fields it follows, and when it last answered a ping. */
+  private static final class Follower {
+    final Map<String, String> wanted;
+    volatile long heardAt = System.nanoTime();
+
+    Follower(Map<String, String> wanted) {
+      this.wanted = wanted;
+    }
+  }
+
+  EventSocket(Vertx vertx, String address, List<Filter> filters, boolean filterRequired, long idleMs) {
     this.vertx = vertx;
     this.address = address;
     this.filters = filters;
     this.filterRequired = filterRequired;
+    this.idleMs = idleMs;
   }
 
   Future<Void> start() {
+    vertx.setPeriodic(Math.max(1, idleMs / 2), id -> pingOrClose());
     return vertx.eventBus().<JsonObject>consumer(address, message -> broadcast(message.body())).completion();
   }
 
@@ -68,7 +84,9 @@ final class EventSocket {
           filters.get(0).field());
     }
     ctx.request().toWebSocket().onSuccess(socket -> {
-      sockets.put(socket, wanted);
+      Follower follower = new Follower(wanted);
+      sockets.put(socket, follower);
+      socket.pongHandler(pong -> follower.heardAt = System.nanoTime());
       socket.closeHandler(v -> sockets.remove(socket));
       socket.exceptionHandler(e -> sockets.remove(socket));
     }).onFailure(e -> {
@@ -92,9 +110,21 @@ final class EventSocket {
       return; // most chat deltas have no WebSocket follower: do not encode them for nobody
     }
     String frame = event.encode();
-    sockets.forEach((socket, wanted) -> {
-      if (wanted.entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(event.getValue(w.getKey()))))) {
+    sockets.forEach((socket, follower) -> {
+      if (follower.wanted.entrySet().stream().allMatch(w -> w.getValue().equals(String.valueOf(event.getValue(w.getKey()))))) {
         socket.writeTextMessage(frame);
+      }
+    });
+  }
+
+  private void pingOrClose() {
+    long silentSince = System.nanoTime() - idleMs * 1_000_000;
+    sockets.forEach((socket, follower) -> {
+      if (follower.heardAt - silentSince < 0) {
+        sockets.remove(socket);
+        socket.close();
+      } else {
+        socket.writePing(Buffer.buffer());
       }
     });
   }

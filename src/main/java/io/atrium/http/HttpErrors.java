@@ -2,6 +2,7 @@ package io.atrium.http;
 
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Failure;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -16,6 +17,9 @@ final class HttpErrors {
   }
 
   static void handle(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException) {
+      return; // the client went away mid-request, or was closed as too slow (ConnectionDeadlines): nobody to answer
+    }
     Failure failure = failureOf(ctx);
     if (ctx.response().headWritten()) {
       ctx.response().reset();

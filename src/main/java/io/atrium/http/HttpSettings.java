@@ -2,6 +2,7 @@ package io.atrium.http;
 
 import io.atrium.config.ChatDeadline;
 import io.atrium.config.ConfigSection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -9,9 +10,36 @@ import java.util.List;
  * The http section of conf/atrium.yaml, and how long the routes that wait on a model wait: as long as the chat,
  * agent or media verticle may take, from the chat and agent sections.
  */
-record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBodyLimitBytes, long uploadLimitBytes,
-    List<String> allowedOrigins, List<String> allowedHosts, long chatTimeoutMs, long agentTimeoutMs, long mediaTimeoutMs,
-    String version, String uploadsTmpDir) {
+record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBodyLimitBytes, UploadLimits uploads,
+    ClientTimeouts timeouts, List<String> allowedOrigins, List<String> allowedHosts, long chatTimeoutMs,
+    long agentTimeoutMs, long mediaTimeoutMs, String version, String uploadsTmpDir) {
+
+  /** What one upload request may hold: its bytes, its parts (files and fields) and the length of a file name. */
+  record UploadLimits(long maxBytes, int maxParts, int maxFilenameChars) {
+  }
+
+  /**
+   * How long a client may take (see {@link ConnectionDeadlines}): to send a new connection's first request head, to
+   * send the next request on a kept-alive connection, and the bytes a request body must bring in every window.
+   */
+  record ClientTimeouts(long headerMs, long idleMs, long bodyWindowMs, long bodyMinBytesPerWindow) {
+  }
+
+  /** The server's options: its address, and the multipart decoder's limits (every form is an upload here). */
+  HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setCompressionSupported(true)
+        // without cleartext HTTP/2 a connection is HTTP/1 from its first byte and is handed over at once, so its
+        // deadlines run from its opening (Vert.x would otherwise wait for bytes to tell the two apart)
+        .setHttp2ClearTextEnabled(false)
+        // parts, files and fields (UploadBody counts the files before writing them), and the bytes of a part's
+        // headers, which must hold a file name of upload_max_filename_chars in UTF-8
+        .setMaxFormFields(uploads.maxParts())
+        .setMaxFormBufferedBytes(Math.max(HttpServerOptions.DEFAULT_MAX_FORM_BUFFERED_SIZE,
+            uploads.maxFilenameChars() * 4 + 1024));
+  }
 
   /** {@code config} holds the http, chat and agent sections, the build's version and the uploads' temporary folder. */
   static HttpSettings fromJson(JsonObject config) {
@@ -23,7 +51,11 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
         http.integer("port"),
         http.longInteger("json_body_limit_kb") * 1024,
         http.longInteger("chat_body_limit_kb") * 1024,
-        http.longInteger("upload_limit_mb") * 1024 * 1024,
+        new UploadLimits(http.longInteger("upload_limit_mb") * 1024 * 1024, atLeastOne(http, "upload_max_parts"),
+            atLeastOne(http, "upload_max_filename_chars")),
+        new ClientTimeouts(atLeastOne(http, "header_timeout_s") * 1000L, atLeastOne(http, "idle_timeout_s") * 1000L,
+            atLeastOne(http, "body_timeout_s") * 1000L,
+            Math.max(1, http.longInteger("body_min_rate_bytes_s") * http.longInteger("body_timeout_s"))),
         http.strings("allowed_origins"),
         http.strings("allowed_hosts"),
         chatTimeoutMs,
@@ -33,5 +65,13 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
         chatTimeoutMs + 120_000,
         config.getString("version"),
         config.getString("uploads_tmp_dir"));
+  }
+
+  private static int atLeastOne(ConfigSection http, String key) {
+    int value = http.integer(key);
+    if (value < 1) {
+      throw new IllegalArgumentException("http." + key + " must be at least 1, not " + value);
+    }
+    return value;
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -41,9 +40,7 @@ public final class HttpVerticle extends VerticleBase {
     settings = HttpSettings.fromJson(config());
     access = ApiAccess.fromConfig(config().getJsonObject("http"));
     JsonBody json = new JsonBody(settings.jsonBodyLimitBytes());
-    BodyHandler upload = BodyHandler.create(settings.uploadsTmpDir())
-        .setBodyLimit(settings.uploadLimitBytes())
-        .setDeleteUploadedFilesOnEnd(true);
+    UploadBody upload = new UploadBody(vertx, settings.uploadsTmpDir(), settings.uploads());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestGuard(settings.allowedOrigins(), settings.allowedHosts()));
@@ -69,10 +66,11 @@ public final class HttpVerticle extends VerticleBase {
     chat.mount(router, new JsonBody(settings.chatBodyLimitBytes()));
     new AgentRoutes(vertx, settings.agentTimeoutMs()).mount(router, json);
     new MediaRoutes(vertx, settings.mediaTimeoutMs()).mount(router, json);
+    long idleMs = settings.timeouts().idleMs();
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
-        List.of(new EventSocket.Filter("resource_id", true)), false);
+        List.of(new EventSocket.Filter("resource_id", true)), false, idleMs);
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,
-        List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)), true);
+        List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)), true, idleMs);
     router.get("/ws/notifications").handler(notifications::upgrade);
     router.get("/ws/chat").handler(chatEvents::upgrade);
     // SockJS event-bus bridge: clients may only listen, and only to the browser-facing atrium.ui.* addresses
@@ -82,12 +80,15 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::handle);
     router.errorHandler(405, HttpErrors::handle);
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(settings.host())
-        .setPort(settings.port())
-        .setCompressionSupported(true);
+    HttpServerOptions options = settings.serverOptions();
+    ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, settings.timeouts());
     return Future.all(notifications.start(), chatEvents.start(), chat.start())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(v -> UploadLeftovers.sweep(vertx, settings.uploadsTmpDir()))
+        .compose(v -> {
+          deadlines.start();
+          return vertx.createHttpServer(options).connectionHandler(deadlines::opened)
+              .requestHandler(deadlines.watching(router)).listen();
+        })
         .onSuccess(listening -> {
           server = listening;
           vertx.sharedData().getLocalMap("atrium").put("http.port", listening.actualPort());

@@ -6,11 +6,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /api/v1/documents/upload}: the body handler has already streamed every file part to disk; this hands
+ * {@code POST /api/v1/documents/upload}: {@link UploadBody} has already streamed every file part to disk; this hands
  * the files to ingest and answers 202 with their resource ids before any parsing starts.
  */
 final class UploadHandler implements Handler<RoutingContext> {
@@ -24,16 +23,12 @@ final class UploadHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("content-type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
-      throw new HttpErrors.BadRequest("upload must be multipart/form-data with one or more file parts", "files");
-    }
     JsonArray files = new JsonArray();
-    for (FileUpload upload : ctx.fileUploads()) {
+    for (UploadBody.Part part : UploadBody.parts(ctx)) {
       files.add(new JsonObject()
-          .put("upload_path", upload.uploadedFileName())
-          .put("file_name", upload.fileName())
-          .put("size", upload.size()));
+          .put("upload_path", part.path().toString())
+          .put("file_name", part.fileName())
+          .put("size", part.size()));
     }
     if (files.isEmpty()) {
       throw new HttpErrors.BadRequest("no file parts in the upload", "files");

@@ -30,6 +30,8 @@ final class IngestRunner {
   private final IngestPipeline pipeline;
   private final IngestQueue queue = new IngestQueue();
   private final ProgressTracker tracker = new ProgressTracker();
+  /** When each in-flight file's embedding began (System.nanoTime), for its estimate. */
+  private final Map<Long, Long> embedStarts = new HashMap<>();
   private final Map<Long, Integer> attempts = new HashMap<>();
   /** Deleted while a run was in flight: the run's chunks are removed again when it ends. */
   private final Set<Long> deletedInFlight = new HashSet<>();
@@ -108,8 +110,13 @@ final class IngestRunner {
     int total = body.getInteger("total", 0);
     if (total > 0 && queue.isInFlight(id)) {
       int done = body.getInteger("done", 0);
-      report(id, Stage.EMBEDDING, IngestPipeline.EMBED_START
-          + (IngestPipeline.EMBED_END - IngestPipeline.EMBED_START) * done / total);
+      long now = System.nanoTime();
+      long started = embedStarts.computeIfAbsent(id, k -> now);
+      // the file's own rate so far; its chunks share the model fairly with other files', so it holds while they do
+      Long eta = done == 0 ? null : Math.round((now - started) / 1e9 * (total - done) / done);
+      tracker.advance(id, Stage.EMBEDDING, IngestPipeline.EMBED_START
+              + (IngestPipeline.EMBED_END - IngestPipeline.EMBED_START) * done / total, null, done, total, eta)
+          .ifPresent(this::publish);
     }
   }
 
@@ -130,6 +137,7 @@ final class IngestRunner {
 
   private void ended(long id) {
     queue.finished(id);
+    embedStarts.remove(id);
     if (deletedInFlight.remove(id)) {
       Bus.request(vertx, Addresses.STORE_RESOURCE_DELETE, new JsonObject().put("id", id), 30_000)
           .onFailure(e -> LOG.error("cannot remove chunks of deleted resource {}: {}", id, e.getMessage()));
@@ -168,7 +176,9 @@ final class IngestRunner {
     }
     attempts.remove(id);
     LOG.warn("resource {} failed: {}", id, reason);
-    Bus.request(vertx, Addresses.STORE_RESOURCE_FAIL, new JsonObject().put("id", id).put("error", reason), 10_000)
+    // a bad or hostile file (refused, encrypted, a bomb, no text) is not tried again at every start
+    Bus.request(vertx, Addresses.STORE_RESOURCE_FAIL, new JsonObject().put("id", id).put("error", reason)
+            .put("permanent", !failure.retryable()), 10_000)
         .onFailure(err -> LOG.error("cannot record failure of resource {}: {}", id, err.getMessage()));
     tracker.advance(id, Stage.ERROR, 0, reason).ifPresent(this::publish);
   }

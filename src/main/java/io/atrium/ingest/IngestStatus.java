@@ -38,7 +38,7 @@ final class IngestStatus {
         percentage = null;
       }
     }
-    return new JsonObject()
+    JsonObject status = new JsonObject()
         .put(Keys.RESOURCE_ID, row.id())
         .put(Keys.STATUS, stage.word())
         .put("percentage", percentage)
@@ -47,5 +47,6 @@ final class IngestStatus {
         .put(Keys.CHUNK_COUNT, row.chunkCount())
         .put(Keys.LAST_INDEXED_AT, row.lastIndexedAt())
         .put(Keys.LAST_ERROR, row.lastError());
+    return running == null ? status : running.putCounts(status);
   }
 }

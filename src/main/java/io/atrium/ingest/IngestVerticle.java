@@ -52,7 +52,9 @@ public final class IngestVerticle extends VerticleBase {
         .compose(v -> Bus.request(vertx, Addresses.STORE_RESOURCE_PENDING, new JsonObject(), 30_000))
         .onSuccess(pending -> {
           JsonArray ids = pending.getJsonArray("ids");
-          LOG.info("ingest queue rebuilt from the database: {} resources to index", ids.size());
+          LOG.info("ingest queue rebuilt from the database: {} resources to index{}", ids.size(),
+              pending.getInteger("failed_permanently", 0) == 0 ? "" : "; " + pending.getInteger("failed_permanently")
+                  + " failed for good and wait until their file changes or POST /ingest/retry/{id} asks");
           runner.resume(ids.stream().map(id -> ((Number) id).longValue()).toList());
         });
   }

@@ -20,6 +20,12 @@ final class ProgressTracker {
 
   /** The event to publish, or empty when it would move backwards or repeat. */
   Optional<ProgressEvent> advance(long resourceId, Stage stage, int percentage, String error) {
+    return advance(resourceId, stage, percentage, error, null, null, null);
+  }
+
+  /** {@link #advance} with an embedding's chunk counts and estimate (see {@link ProgressEvent}). */
+  Optional<ProgressEvent> advance(long resourceId, Stage stage, int percentage, String error, Integer chunksDone,
+      Integer chunksTotal, Long etaSeconds) {
     ProgressEvent last = current.get(resourceId);
     int pct = Math.max(0, Math.min(100, percentage));
     if (last != null) {
@@ -29,7 +35,7 @@ final class ProgressTracker {
       }
       pct = Math.max(pct, last.percentage());
     }
-    ProgressEvent event = new ProgressEvent(resourceId, stage, pct, error);
+    ProgressEvent event = new ProgressEvent(resourceId, stage, pct, error, chunksDone, chunksTotal, etaSeconds);
     if (stage == Stage.DONE || stage == Stage.ERROR) {
       current.remove(resourceId);
     } else {

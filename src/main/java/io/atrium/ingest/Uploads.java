@@ -21,6 +21,10 @@ import java.util.UUID;
  * the files directory, keeping a sanitised original name, then all rows are created in one store transaction.
  */
 final class Uploads {
+  /** Well under the 255 bytes most file systems allow in one name. */
+  private static final int MAX_NAME_BYTES = 200;
+  private static final int MAX_EXTENSION_CHARS = 16;
+
   private final Vertx vertx;
   private final Path filesDir;
 
@@ -100,7 +104,10 @@ final class Uploads {
     return vertx.fileSystem().deleteRecursive(folder.toString()).otherwiseEmpty().mapEmpty();
   }
 
-  /** The last path element of a client's file name, without control characters or separators. */
+  /**
+   * The last path element of a client's file name, without control characters or separators, and short enough for
+   * any file system: at most {@value #MAX_NAME_BYTES} bytes in UTF-8, cut between characters, keeping a short extension.
+   */
   static String safeName(String clientName) {
     String name = clientName == null ? "" : clientName.replace('\\', '/');
     name = name.substring(name.lastIndexOf('/') + 1);
@@ -108,11 +115,27 @@ final class Uploads {
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       name = "upload";
     }
-    if (name.getBytes(StandardCharsets.UTF_8).length > 200) {
-      String ext = extension(name);
-      name = name.substring(0, 60) + (ext.isEmpty() ? "" : "." + ext);
+    if (utf8Length(name) <= MAX_NAME_BYTES) {
+      return name;
     }
-    return name;
+    String ext = extension(name);
+    String suffix = ext.isEmpty() || ext.length() > MAX_EXTENSION_CHARS ? "" : "." + ext;
+    String stem = suffix.isEmpty() ? name : name.substring(0, name.length() - suffix.length());
+    int budget = MAX_NAME_BYTES - suffix.length();
+    int end = 0;
+    while (end < stem.length()) {
+      int size = utf8Length(Character.toString(stem.codePointAt(end)));
+      if (size > budget) {
+        break;
+      }
+      budget -= size;
+      end += Character.charCount(stem.codePointAt(end));
+    }
+    return stem.substring(0, end).strip() + suffix;
+  }
+
+  private static int utf8Length(String text) {
+    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   static String extension(String name) {

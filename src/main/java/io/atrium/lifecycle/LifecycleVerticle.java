@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,21 @@ public final class LifecycleVerticle extends VerticleBase {
     Bus.request(vertx, Addresses.INGEST_DRAIN, new JsonObject(), 120_000)
         .onSuccess(state -> LOG.info("ingest drained: {}", state.encode()))
         .onFailure(e -> LOG.warn("ingest drain: {}", e.getMessage()))
-        .eventually(() -> vertx.close())
-        .onComplete(ar -> exit.run());
+        .onComplete(ar -> closeThenExit());
+  }
+
+  /**
+   * Closes Vert.x from a thread of its own: a close begun on this verticle's event loop would hand its completion
+   * back to that loop, which the close has just stopped (a RejectedExecutionException, and no exit after it).
+   */
+  private void closeThenExit() {
+    Thread.ofPlatform().name("atrium-exit").start(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("closing Vert.x: {}", e.toString());
+      }
+      exit.run();
+    });
   }
 }

@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Worker verticle: {@link Addresses#PARSE_EXTRACT} turns a file into text and blocks. Each parse runs on its own
- * daemon thread so a parser stuck in a hostile file can be abandoned at the time limit while this worker moves on.
+ * Worker verticle: {@link Addresses#PARSE_EXTRACT} turns a file into text and blocks. Each worker parses in its own
+ * child JVM ({@link ParserProcess}), killed at the time or memory limit; with {@code parse.isolation: thread}, each
+ * parse runs on a daemon thread instead, abandoned at the time limit while this worker moves on.
  */
 public final class ParseVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ParseVerticle.class);
@@ -29,13 +30,19 @@ public final class ParseVerticle extends VerticleBase {
   private DocumentParser parser;
   private long timeoutSeconds;
   private ExecutorService parseThreads;
+  /** The child process this worker parses in, when parse.isolation is process. */
+  private ParserProcess child;
 
   @Override
   public Future<?> start() {
     ParseSettings settings = ParseSettings.fromJson(config());
+    timeoutSeconds = settings.timeoutS();
+    if (settings.isolated()) {
+      child = new ParserProcess(settings, ParseChild.class.getName());
+      return Bus.serveSync(vertx, Addresses.PARSE_EXTRACT, this::extract);
+    }
     parser = new DocumentParser(settings.maxFileBytes(), settings.maxChars(), settings.ocr(), settings.ocrLanguages(),
         settings.tesseractPath());
-    timeoutSeconds = settings.timeoutS();
     ThreadFactory platform = Thread.ofPlatform().name("atrium-tika-", 0).daemon().factory();
     parseThreads = Executors.newCachedThreadPool(work -> platform.newThread(() -> {
       ThreadPriority.lowerCurrentThread(19); // parsing is background work: requests come first
@@ -46,14 +53,22 @@ public final class ParseVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    parseThreads.shutdownNow();
+    if (parseThreads != null) {
+      parseThreads.shutdownNow();
+    }
+    if (child != null) {
+      child.close();
+    }
     return Future.succeededFuture();
   }
 
-  /** Runs on this worker's thread, waiting for the parse thread up to the time limit. */
+  /** Runs on this worker's thread, waiting for the child or the parse thread up to the time limit. */
   private JsonObject extract(JsonObject body) {
     String path = Fields.exactText(body, "file_path", 4096);
     long resourceId = body.getLong("resource_id", -1L);
+    if (child != null) {
+      return extractInChild(resourceId, Path.of(path));
+    }
     var task = parseThreads.submit(() -> parser.parse(Path.of(path)));
     try {
       ParsedDocument document = task.get(timeoutSeconds, TimeUnit.SECONDS);
@@ -71,6 +86,18 @@ public final class ParseVerticle extends VerticleBase {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ErrorCode.UNAVAILABLE.exception("parser is shutting down");
+    }
+  }
+
+  private JsonObject extractInChild(long resourceId, Path file) {
+    try {
+      JsonObject document = child.parse(file);
+      LOG.info("parsed resource {} ({}): {} chars, {} blocks", resourceId, document.getString("content_type"),
+          document.getString("text").length(), document.getJsonArray("blocks").size());
+      return document;
+    } catch (ParseFailure failure) {
+      LOG.warn("parse of resource {} failed: {}", resourceId, failure.getMessage());
+      throw (failure.permanent() ? ErrorCode.UNPROCESSABLE : ErrorCode.UNAVAILABLE).exception(failure.getMessage());
     }
   }
 

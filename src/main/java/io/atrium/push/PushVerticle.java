@@ -41,7 +41,7 @@ public final class PushVerticle extends VerticleBase {
     if (event.error() != null) {
       json.put("error", event.error());
     }
-    return json;
+    return event.putCounts(json);
   }
 
   /**

@@ -120,7 +120,10 @@ final class LuceneEngine implements FullTextEngine {
 
   /** A count that differs from SQLite's after catching up means the index missed something: rebuild it. */
   private Future<Void> verify(long chunksInDatabase, long databaseSeq) {
-    return vertx.executeBlocking(() -> index.documents()).compose(documents -> {
+    return vertx.executeBlocking(() -> {
+      index.refresh(); // the searcher still shows the index before the catch-up: its count would be short
+      return index.documents();
+    }).compose(documents -> {
       if (documents == chunksInDatabase || changesDuringSync > 0 || appliedSeq > databaseSeq) {
         return Future.succeededFuture(); // with changes arriving meanwhile the counts cannot be compared
       }

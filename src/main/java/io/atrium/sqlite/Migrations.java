@@ -171,7 +171,18 @@ public final class Migrations {
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             resource_id INTEGER NOT NULL UNIQUE,
             action TEXT NOT NULL
-          )"""));
+          )"""),
+      // 6: files that failed permanently (refused, encrypted, a bomb, no text), with the hash they failed at: the
+      // queue rebuilt at start leaves them until the file changes or POST /ingest/retry asks (a transient failure has
+      // no row here and is tried again). atrium's own table, so a host's resources table keeps seed 000's columns.
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS atrium_failed_files (
+            resource_id INTEGER PRIMARY KEY,
+            file_hash TEXT NOT NULL,
+            reason TEXT,
+            failed_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW)));
 
   private Migrations() {
   }

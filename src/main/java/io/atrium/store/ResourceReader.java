@@ -32,13 +32,22 @@ final class ResourceReader {
 
   /** Seed 000's rule for what still needs indexing. */
   Future<JsonObject> pending() {
-    return readers.query("SELECT id FROM resources WHERE sync_status IN ('pending','dirty','error') "
-            + "AND (indexed_hash IS NULL OR indexed_hash != file_hash) ORDER BY id")
+    return readers.query("SELECT r.id, EXISTS (SELECT 1 FROM atrium_failed_files f WHERE f.resource_id = r.id "
+            + "AND f.file_hash = r.file_hash) AS failed_for_good FROM resources r "
+            + "WHERE r.sync_status IN ('pending','dirty','error') "
+            + "AND (r.indexed_hash IS NULL OR r.indexed_hash != r.file_hash) ORDER BY r.id")
         .execute()
         .map(rows -> {
           JsonArray ids = new JsonArray();
-          rows.forEach(row -> ids.add(row.getLong("id")));
-          return new JsonObject().put("ids", ids);
+          int skipped = 0;
+          for (Row row : rows) {
+            if (row.getInteger("failed_for_good") == 1) {
+              skipped++;
+            } else {
+              ids.add(row.getLong("id"));
+            }
+          }
+          return new JsonObject().put("ids", ids).put("failed_permanently", skipped);
         });
   }
 

@@ -71,9 +71,22 @@ final class ResourceStore {
         + "file_hash = COALESCE(file_hash, ?), last_error = NULL WHERE id = ?", stage.word(), processingHash, hashToRecord, id);
   }
 
-  void fail(long id, String error) throws SQLException {
-    updateOne(id, "UPDATE resources SET sync_status = 'error', processing_stage = 'error', processing_hash = NULL, "
-        + "last_error = ? WHERE id = ?", error, id);
+  /**
+   * Records a failure; a {@code permanent} one also remembers the file's hash, so the queue rebuilt at start skips the
+   * file until it changes (a transient one forgets any earlier permanent failure: it is worth another try).
+   */
+  void fail(long id, String error, boolean permanent) throws SQLException {
+    writer.inTransaction(w -> {
+      updateOne(id, "UPDATE resources SET sync_status = 'error', processing_stage = 'error', processing_hash = NULL, "
+          + "last_error = ? WHERE id = ?", error, id);
+      if (permanent) {
+        w.update("INSERT OR REPLACE INTO atrium_failed_files (resource_id, file_hash, reason) "
+            + "SELECT id, file_hash, ? FROM resources WHERE id = ? AND file_hash IS NOT NULL", error, id);
+      } else {
+        w.update("DELETE FROM atrium_failed_files WHERE resource_id = ?", id);
+      }
+      return null;
+    });
   }
 
   private void updateOne(long id, String sql, Object... params) throws SQLException {
@@ -128,7 +141,9 @@ final class ResourceStore {
         resourceId, action);
   }
 
+  /** Everything derived from a resource's file; a permanent failure too, since the file is indexed or gone now. */
   private void deleteIndex(long resourceId) throws SQLException {
+    writer.update("DELETE FROM atrium_failed_files WHERE resource_id = ?", resourceId);
     writer.update("DELETE FROM context_chunks_fts WHERE rowid IN (SELECT id FROM context_chunks WHERE resource_id = ?)", resourceId);
     writer.update("DELETE FROM chunk_vectors WHERE resource_id = ?", resourceId);
     writer.update("DELETE FROM context_chunks WHERE resource_id = ?", resourceId);

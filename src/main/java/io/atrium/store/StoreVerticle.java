@@ -46,7 +46,7 @@ public final class StoreVerticle extends VerticleBase {
           return new JsonObject();
         }),
         handle(Addresses.STORE_RESOURCE_FAIL, body -> {
-          store.fail(id(body, "id"), body.getString("error", "unknown error"));
+          store.fail(id(body, "id"), body.getString("error", "unknown error"), body.getBoolean("permanent", false));
           return new JsonObject();
         }),
         handle(Addresses.STORE_CHUNKS_REPLACE, this::replaceChunks),

@@ -22,13 +22,13 @@ class ProgressNotificationsTest {
     // resource 2 is the second file of the upload below
     try (EventLog all = EventLog.onWebSocket(vertx, atrium.port, "/ws/notifications");
          EventLog filtered = EventLog.onWebSocket(vertx, atrium.port, "/ws/notifications?resource_id=2")) {
-      var resources = atrium.upload(AtriumHarness.doc("pdf/tracemonkey.pdf"), AtriumHarness.doc("epub/moby-dick.epub"))
+      var resources = atrium.upload(AtriumHarness.doc("pdf/tracemonkey.pdf"), AtriumHarness.doc("epub/childrens-literature.epub"))
           .bodyAsJsonObject().getJsonArray("resources");
       long pdf = resources.getJsonObject(0).getLong("resource_id");
       long book = resources.getJsonObject(1).getLong("resource_id");
       assertThat(book).isEqualTo(2);
       all.await("the paper's done notification", Duration.ofMinutes(3), notification(pdf, "done"));
-      all.await("the book's done notification", Duration.ofMinutes(5), notification(book, "done"));
+      all.await("the book's done notification", Duration.ofMinutes(3), notification(book, "done"));
       filtered.await("the book's done notification on the filtered socket", Duration.ofSeconds(30), notification(book, "done"));
 
       for (long id : List.of(pdf, book)) {

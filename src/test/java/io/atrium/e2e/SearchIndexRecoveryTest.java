@@ -50,6 +50,8 @@ class SearchIndexRecoveryTest {
       AtriumHarness restarted = new AtriumHarness(vertx, dataDir).start();
       try {
         awaitLuceneReady(notifications);
+        assertThat(notifications.received()).as("caught up, not rebuilt")
+            .noneMatch(event -> "rebuilding".equals(event.getString("status")));
         assertThat(resources(restarted, "quokka marsupial")).as("the file the crash left out of Lucene").containsExactly(id);
         // Lucene commits on its own timer (search.lucene_commit_interval_ms) and announces no commit: polled
         try (EventLog ticks = EventLog.ticks(vertx, Duration.ofMillis(100))) {

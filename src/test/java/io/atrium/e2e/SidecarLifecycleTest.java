@@ -43,8 +43,8 @@ class SidecarLifecycleTest {
     first.awaitHealthy(vertx);
     AtriumHarness firstApi = first.harness(vertx);
     HttpResponse<Buffer> upload = firstApi.client.post(first.port, "127.0.0.1", "/api/v1/documents/upload")
-        .sendMultipartForm(MultipartForm.create().binaryFileUpload("files", "moby-dick.epub",
-            AtriumHarness.doc("epub/moby-dick.epub").toString(), "application/epub+zip")).await();
+        .sendMultipartForm(MultipartForm.create().binaryFileUpload("files", "childrens-literature.epub",
+            AtriumHarness.doc("epub/childrens-literature.epub").toString(), "application/epub+zip")).await();
     long id = upload.bodyAsJsonObject().getJsonArray("resources").getJsonObject(0).getLong("resource_id");
     firstApi.awaitStatus(id, Duration.ofMinutes(2), "embedding");
     first.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no chance to save anything
@@ -52,9 +52,10 @@ class SidecarLifecycleTest {
     ChildAtrium second = start(dataDir, Map.of(), "second.log");
     second.awaitHealthy(vertx);
     AtriumHarness secondApi = second.harness(vertx);
-    JsonObject done = secondApi.awaitStatus(id, Duration.ofMinutes(5), "done");
+    JsonObject done = secondApi.awaitStatus(id, Duration.ofMinutes(3), "done");
     assertThat(done.getInteger("percentage")).isEqualTo(100);
-    JsonObject hit = secondApi.search(new JsonObject().put("query", "Call me Ishmael").put("top_k", 3));
+    JsonObject hit = secondApi.search(new JsonObject().put("query", "one hundred gold pieces to each of his nine sons")
+        .put("top_k", 3));
     assertThat(hit.getJsonArray("results").getJsonObject(0).getLong("resource_id")).isEqualTo(id);
     assertThat(Files.readString(second.log)).contains("1 resources to index");
   }
@@ -66,6 +67,20 @@ class SidecarLifecycleTest {
     assertThat(atrium.harness(vertx).post("/shutdown", new JsonObject()).statusCode()).isEqualTo(202);
     assertThat(atrium.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
     assertThat(atrium.process.exitValue()).isZero();
+  }
+
+  @Test
+  void sigtermDrainsAsShutdownDoesThenExitsZero(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    ChildAtrium atrium = start(dataDir, Map.of(), "atrium.log");
+    atrium.awaitHealthy(vertx);
+    atrium.harness(vertx).upload(Files.writeString(dataDir.resolve("note.txt"), "A note in flight at the SIGTERM."));
+    atrium.process.destroy(); // SIGTERM, as docker stop sends it
+    assertThat(atrium.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(atrium.process.exitValue()).isZero();
+    String log = Files.readString(dataDir.resolve("atrium.log"));
+    assertThat(log).contains("SIGTERM: draining").contains("ingest drained");
+    assertThat(log).as("a clean stop logs no stack trace").doesNotContain("RejectedExecutionException")
+        .doesNotContain("\tat ");
   }
 
   @Test

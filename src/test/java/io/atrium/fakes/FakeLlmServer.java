@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code …/chat/completions} (OpenAI and compatibles), {@code …/v1/messages} (Anthropic), {@code …/models/<m>:
  * generateContent} and {@code :streamGenerateContent?alt=sse} (Gemini). Streams are written one event per network
  * chunk. It checks the key the way each API does (and answers with that API's recorded/documented refusal), records
- * every request, and can be scripted: queued answers, down (5xx), hanging.
+ * every request, and can be scripted: queued answers, down (5xx), hanging, thinking a while.
  */
 public final class FakeLlmServer {
   /** The only key the fake accepts (paths containing {@code /ollama/} need none). */
@@ -39,6 +39,8 @@ public final class FakeLlmServer {
   public final AtomicBoolean hang = new AtomicBoolean();
   /** Pause between streamed events (0: as fast as the socket takes them). */
   public volatile long streamDelayMs;
+  /** A model thinking, once per answer: silence before a whole answer, or after the first event of a stream. */
+  public volatile long thinkMs;
   private HttpServer server;
   private final Vertx vertx;
 
@@ -85,8 +87,16 @@ public final class FakeLlmServer {
       response.setStatusCode(scripted.status()).end(scripted.body());
       return;
     }
+    boolean stream = json.getBoolean("stream", false) || request.path().endsWith(":streamGenerateContent");
+    if (thinkMs > 0 && !stream) {
+      vertx.setTimer(thinkMs, id -> answer(request, response, false));
+    } else {
+      answer(request, response, stream);
+    }
+  }
+
+  private void answer(HttpServerRequest request, HttpServerResponse response, boolean stream) {
     String path = request.path();
-    boolean stream = json.getBoolean("stream", false) || path.endsWith(":streamGenerateContent");
     if (path.endsWith("/chat/completions")) {
       openAi(request, response, stream);
     } else if (path.endsWith("/v1/messages")) {
@@ -172,8 +182,9 @@ public final class FakeLlmServer {
       return;
     }
     response.write(events.get(index));
-    if (streamDelayMs > 0) {
-      vertx.setTimer(streamDelayMs, id -> writeFrom(response, events, index + 1));
+    long pause = streamDelayMs + (index == 0 ? thinkMs : 0);
+    if (pause > 0) {
+      vertx.setTimer(pause, id -> writeFrom(response, events, index + 1));
     } else {
       writeFrom(response, events, index + 1);
     }
