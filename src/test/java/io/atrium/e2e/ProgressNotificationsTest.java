@@ -43,6 +43,8 @@ class ProgressNotificationsTest {
       assertThat(all.received().stream().filter(n -> Long.valueOf(book).equals(n.getLong("resource_id")) && "embedding".equals(n.getString("status"))).count())
           .as("a long book reports embedding progress more than once").isGreaterThan(2);
       assertThat(filtered.received()).isNotEmpty().allSatisfy(n -> assertThat(n.getLong("resource_id")).isEqualTo(book));
+    } finally {
+      atrium.stop(); // before the temp folder goes: Lucene may still be writing its commit there
     }
   }
 
