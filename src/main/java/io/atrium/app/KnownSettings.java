@@ -1,5 +1,6 @@
 package io.atrium.app;
 
+import io.atrium.text.EditDistance;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,7 +134,7 @@ final class KnownSettings {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (Map.Entry<String, String> candidate : known.entrySet()) {
-      int distance = editDistance(name, candidate.getKey());
+      int distance = EditDistance.between(name, candidate.getKey());
       if (distance < bestDistance) {
         best = candidate.getValue();
         bestDistance = distance;
@@ -142,25 +143,5 @@ final class KnownSettings {
     // a third of the name may be wrong: SERCH for SEARCH is; a name of no known setting is not matched to one
     int allowed = Math.max(2, (name.length() - (name.startsWith(ENV_PREFIX) ? ENV_PREFIX.length() : 0)) / 3);
     return best != null && bestDistance <= allowed ? " (" + best + "?)" : " (conf/atrium.yaml lists every setting)";
-  }
-
-  /** Levenshtein distance: insertions, deletions and substitutions. */
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

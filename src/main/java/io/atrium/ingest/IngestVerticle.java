@@ -5,6 +5,7 @@ import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
 import io.atrium.bus.Keys;
+import io.atrium.bus.ProgressEvent;
 import io.atrium.bus.ResourceRow;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -88,7 +89,11 @@ public final class IngestVerticle extends VerticleBase {
 
   private Future<JsonObject> status(JsonObject body) {
     long id = Fields.positiveLong(body, "id");
-    return row(id).map(row -> IngestStatus.of(row, runner.isWaiting(id), runner.progress(id).orElse(null), dataDir));
+    // the run's state is taken before the row is read: a run that ends meanwhile leaves a row read from before its
+    // commit, which alone would show the earlier failure again
+    boolean waiting = runner.isWaiting(id);
+    ProgressEvent running = runner.progress(id).orElse(null);
+    return row(id).map(row -> IngestStatus.of(row, waiting, running, dataDir));
   }
 
   private Future<JsonObject> retry(JsonObject body) {

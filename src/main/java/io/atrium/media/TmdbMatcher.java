@@ -1,5 +1,6 @@
 package io.atrium.media;
 
+import io.atrium.text.EditDistance;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.text.Normalizer;
@@ -71,7 +72,7 @@ final class TmdbMatcher {
     if (x.equals(y)) {
       return 1;
     }
-    double similarity = 1.0 - (double) distance(x, y) / Math.max(x.length(), y.length());
+    double similarity = 1.0 - (double) EditDistance.between(x, y) / Math.max(x.length(), y.length());
     // "Fight Club 2" is not "Fight Club": differing numbers are different films or seasons of a franchise
     return x.replaceAll("\\D+", " ").strip().equals(y.replaceAll("\\D+", " ").strip()) ? similarity : similarity * 0.6;
   }
@@ -81,25 +82,6 @@ final class TmdbMatcher {
         .replace("&", " and ");
     text = text.replaceAll("^(the|a|an)\\s+", "");
     return text.replaceAll("[^\\p{L}\\p{N}]+", "");
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   static Integer yearOf(String date) {
