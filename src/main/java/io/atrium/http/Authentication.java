@@ -13,8 +13,8 @@ import io.vertx.ext.web.RoutingContext;
  * {@link RequestGuard} and CORS, so a preflight (which never carries credentials) is answered first.
  */
 final class Authentication implements Handler<RoutingContext> {
-  /** The name of the token a request was authenticated with; absent when no token is configured. */
-  static final String TOKEN_NAME = "atrium.token_name";
+  /** RoutingContext key (not a bus address): the name of the token a request was authenticated with. */
+  static final String TOKEN_NAME = "tokenName";
 
   private final ApiAccess access;
 

@@ -31,7 +31,7 @@ final class UploadBody implements Handler<RoutingContext> {
   record Part(String fileName, Path path, long size) {
   }
 
-  private static final String PARTS = "atrium.upload.parts";
+  private static final String PARTS = "uploadParts";
 
   private final Vertx vertx;
   private final Path tmpDir;
