@@ -1,0 +1,11 @@
+package io.atrium.sessions;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One line of a coding-agent transcript, as it is stored: {@code uuid} is the line's own, or a name-based one
+ * that is the same on every read of the same file; {@code content} is the whole line; {@code timestamp} is its
+ * ISO instant as written, or null.
+ */
+public record SyncedMessage(String uuid, String type, JsonObject content, String timestamp) {
+}
