@@ -14,6 +14,7 @@ import io.atrium.parse.ParseStatusVerticle;
 import io.atrium.parse.ParseVerticle;
 import io.atrium.push.PushVerticle;
 import io.atrium.search.SearchVerticle;
+import io.atrium.sessions.SessionsVerticle;
 import io.atrium.sqlite.SqliteChunkSource;
 import io.atrium.store.StoreReadVerticle;
 import io.atrium.store.StoreVerticle;
@@ -74,14 +75,16 @@ public final class MainVerticle extends VerticleBase {
         // agent, media and http wait on chat: each derives its timeouts from chat's own retry budget
         .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(sections(conf, "agent", "chat"))))
         .compose(v -> deploy(new MediaVerticle(), new DeploymentOptions().setConfig(sections(conf, "media", "chat"))))
+        .compose(v -> deploy(new SessionsVerticle(), new DeploymentOptions().setConfig(sections(conf, "sessions")
+            .put("conversations_dir", dataDir.resolve("conversations").toString()))))
         .compose(v -> deploy(new LifecycleVerticle(exit), new DeploymentOptions().setConfig(section(conf, "sidecar"))))
         .compose(v -> deploy(new HttpVerticle(), new DeploymentOptions().setConfig(httpConfig(conf))));
   }
 
-  /** The HTTP verticle's config: its section, the chat and agent sections it derives timeouts from, the build. */
+  /** The HTTP verticle's config: its section, the chat, agent and sessions sections it derives timeouts from, the build. */
   public static JsonObject httpConfig(JsonObject conf) {
     Path dataDir = Path.of(ConfigSection.of(conf, "data").string("dir")).toAbsolutePath().normalize();
-    return sections(conf, "http", "chat", "agent")
+    return sections(conf, "http", "chat", "agent", "sessions")
         .put("version", Version.current())
         .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString());
   }

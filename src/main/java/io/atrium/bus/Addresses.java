@@ -129,6 +129,68 @@ public final class Addresses {
   /** Request: write one retrieval_logs row (question, retrieved chunks, provider, model, latency, usage, outcome). */
   public static final String STORE_CHAT_LOG = "atrium.store.chat.log";
 
+  /** Request: the worker types and the default ({}) → {types, default}. */
+  public static final String SESSIONS_WORKER_TYPES = "atrium.sessions.worker.types";
+  /** Request: register a worker ({worker_name, type?, env_vars?, command_params?}) → the worker, values masked. */
+  public static final String SESSIONS_WORKER_CREATE = "atrium.sessions.worker.create";
+  /** Request: the workers ({worker_name?}) → {workers}. */
+  public static final String SESSIONS_WORKER_LIST = "atrium.sessions.worker.list";
+  /** Request: one worker ({worker_name}). */
+  public static final String SESSIONS_WORKER_GET = "atrium.sessions.worker.get";
+  /** Request: delete a worker ({worker_name}); its conversations stay. */
+  public static final String SESSIONS_WORKER_DELETE = "atrium.sessions.worker.delete";
+  /** Request: open a conversation ({worker_name, project_path, name?}). */
+  public static final String SESSIONS_CONVERSATION_CREATE = "atrium.sessions.conversation.create";
+  /** Request: the conversations ({worker_name?, limit?, offset?}). */
+  public static final String SESSIONS_CONVERSATION_LIST = "atrium.sessions.conversation.list";
+  /** Request: one conversation ({id}), with whether a run is active. */
+  public static final String SESSIONS_CONVERSATION_GET = "atrium.sessions.conversation.get";
+  /** Request: rename a conversation ({id, name}). */
+  public static final String SESSIONS_CONVERSATION_RENAME = "atrium.sessions.conversation.rename";
+  /** Request: delete a conversation, its messages and its inputs file ({id}). */
+  public static final String SESSIONS_CONVERSATION_DELETE = "atrium.sessions.conversation.delete";
+  /** Request: a conversation's inputs, newest first ({id, limit}). */
+  public static final String SESSIONS_INPUTS = "atrium.sessions.inputs";
+  /** Request: send an input and run the worker ({id, content, queue?}) → the run when it ends. */
+  public static final String SESSIONS_INPUT = "atrium.sessions.input";
+  /** Request: stop a conversation's run and what it started ({id}). */
+  public static final String SESSIONS_CANCEL = "atrium.sessions.cancel";
+  /** Request: a conversation's synced messages ({id, limit?, after_id?}). */
+  public static final String SESSIONS_MESSAGES = "atrium.sessions.messages";
+  /** Request: sync a conversation's messages from the CLI's own session files ({id}) → {added, total}. */
+  public static final String SESSIONS_SYNC = "atrium.sessions.sync";
+
+  /** Request: insert a worker row (writer). */
+  public static final String STORE_WORKER_CREATE = "atrium.store.worker.create";
+  /** Request: worker rows, env values in full (writer). */
+  public static final String STORE_WORKER_LIST = "atrium.store.worker.list";
+  /** Request: one worker row (writer). */
+  public static final String STORE_WORKER_GET = "atrium.store.worker.get";
+  /** Request: delete a worker row (writer). */
+  public static final String STORE_WORKER_DELETE = "atrium.store.worker.delete";
+  /** Request: insert a conversation row, now current for its worker and folder (writer). */
+  public static final String STORE_CONVERSATION_CREATE = "atrium.store.conversation.create";
+  /** Request: conversation rows (writer). */
+  public static final String STORE_CONVERSATION_LIST = "atrium.store.conversation.list";
+  /** Request: one conversation row (writer). */
+  public static final String STORE_CONVERSATION_GET = "atrium.store.conversation.get";
+  /** Request: change a conversation's name, raw id, metadata or activity time (writer). */
+  public static final String STORE_CONVERSATION_UPDATE = "atrium.store.conversation.update";
+  /** Request: delete a conversation row with its messages and runs (writer). */
+  public static final String STORE_CONVERSATION_DELETE = "atrium.store.conversation.delete";
+  /** Request: insert synced messages, skipping known uuids, and move the sync offset (writer). */
+  public static final String STORE_MESSAGES_APPEND = "atrium.store.messages.append";
+  /** Request: a conversation's messages, oldest first (writer). */
+  public static final String STORE_MESSAGES_LIST = "atrium.store.messages.list";
+  /** Request: record a run queued or started, or its pid (writer). */
+  public static final String STORE_RUN_START = "atrium.store.run.start";
+  /** Request: record how a run ended (writer). */
+  public static final String STORE_RUN_FINISH = "atrium.store.run.finish";
+  /** Request: given runs of a conversation (writer). */
+  public static final String STORE_RUN_LIST = "atrium.store.run.list";
+  /** Request: end every run left queued or running by a process that is gone (writer). */
+  public static final String STORE_RUN_ABANDON = "atrium.store.run.abandon";
+
   /** Request: liveness ping from the parent process. */
   public static final String LIFECYCLE_HEARTBEAT = "atrium.lifecycle.heartbeat";
   /** Request: graceful shutdown. */
@@ -154,6 +216,12 @@ public final class Addresses {
 
   /** Event: a media file changed status ({id, status, relative_path, reason?, title?, target_path?}). */
   public static final String EVENTS_MEDIA = "atrium.events.media";
+
+  /**
+   * Event: a coding-agent run's output as it arrives ({conversation_id, worker_name, run_id, kind:
+   * text|tool_use|tool_result|result|error|status, …}).
+   */
+  public static final String EVENTS_SESSION = "atrium.events.session";
 
   /** Browser-facing: chat deltas and ends in the client shape {event: "chat", status, …}, fed only by push. */
   public static final String UI_CHAT = "atrium.ui.chat";

@@ -12,7 +12,7 @@ import java.util.List;
  */
 record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBodyLimitBytes, UploadLimits uploads,
     ClientTimeouts timeouts, List<String> allowedOrigins, List<String> allowedHosts, long chatTimeoutMs,
-    long agentTimeoutMs, long mediaTimeoutMs, String version, String uploadsTmpDir) {
+    long agentTimeoutMs, long mediaTimeoutMs, long sessionInputTimeoutMs, String version, String uploadsTmpDir) {
 
   /** What one upload request may hold: its bytes, its parts (files and fields) and the length of a file name. */
   record UploadLimits(long maxBytes, int maxParts, int maxFilenameChars) {
@@ -41,7 +41,10 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
             uploads.maxFilenameChars() * 4 + 1024));
   }
 
-  /** {@code config} holds the http, chat and agent sections, the build's version and the uploads' temporary folder. */
+  /**
+   * {@code config} holds the http, chat, agent and sessions sections, the build's version and the uploads' temporary
+   * folder.
+   */
   static HttpSettings fromJson(JsonObject config) {
     ConfigSection http = ConfigSection.of(config, "http");
     long chatTimeoutMs = ChatDeadline.ms(ConfigSection.of(config, "chat"));
@@ -63,8 +66,15 @@ record HttpSettings(String host, int port, long jsonBodyLimitBytes, long chatBod
         chatTimeoutMs * agentAttempts + 30_000,
         // a retry or manual match processes the file while the request waits: recognition, TMDB lookups, the link
         chatTimeoutMs + 120_000,
+        sessionInputTimeoutMs(ConfigSection.of(config, "sessions")),
         config.getString("version"),
         config.getString("uploads_tmp_dir"));
+  }
+
+  /** An input waits for the runs queued before it and then its own: each may take sessions.max_run_s. */
+  private static long sessionInputTimeoutMs(ConfigSection sessions) {
+    long maxRunMs = Math.max(1, sessions.longInteger("max_run_s")) * 1000;
+    return maxRunMs * (Math.max(0, sessions.integer("max_queued")) + 1) + 60_000;
   }
 
   private static int atLeastOne(ConfigSection http, String key) {

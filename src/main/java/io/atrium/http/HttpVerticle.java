@@ -47,7 +47,7 @@ public final class HttpVerticle extends VerticleBase {
     if (!settings.allowedOrigins().isEmpty()) {
       // CORS headers only for the origins the operator named; any other origin gets none (and the guard's 403)
       router.route().handler(CorsHandler.create().addOrigins(settings.allowedOrigins())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE))
           .allowedHeader("content-type").allowedHeader("authorization"));
     }
     router.route().handler(new Authentication(access));
@@ -66,9 +66,10 @@ public final class HttpVerticle extends VerticleBase {
     chat.mount(router, new JsonBody(settings.chatBodyLimitBytes()));
     new AgentRoutes(vertx, settings.agentTimeoutMs()).mount(router, json);
     new MediaRoutes(vertx, settings.mediaTimeoutMs()).mount(router, json);
+    new SessionRoutes(vertx, settings.sessionInputTimeoutMs()).mount(router, json);
     long idleMs = settings.timeouts().idleMs();
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
-        List.of(new EventSocket.Filter("resource_id", true)), false, idleMs);
+        List.of(new EventSocket.Filter("resource_id", true), new EventSocket.Filter("conversation_id", false)), false, idleMs);
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,
         List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)), true, idleMs);
     router.get("/ws/notifications").handler(notifications::upgrade);

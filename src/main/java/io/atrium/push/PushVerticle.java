@@ -12,7 +12,8 @@ import io.vertx.core.json.JsonObject;
  * stream events into {@code {event: "chat", request_id, session_id?, status, …}} on {@link Addresses#UI_CHAT}, agent
  * suggestion changes into the same notification shape with {@code event} "decompose" or "tag", media file status
  * changes as {@code {event: "media", media_file_id, status, relative_path, reason?, target_path?, …}}, and a search
- * index's rebuild as {@code {event: "search_index", engine, status, done, total, percentage}}.
+ * index's rebuild as {@code {event: "search_index", engine, status, done, total, percentage}}, a coding-agent run's
+ * output as {@code {event: "session", conversation_id, run_id, seq, kind, …}}.
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -29,7 +30,9 @@ public final class PushVerticle extends VerticleBase {
             .publish(Addresses.UI_NOTIFICATIONS, searchIndexNotification(message.body()))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_MEDIA, message -> vertx.eventBus()
             .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "media")
-                .put("media_file_id", message.body().getValue("id")))).completion());
+                .put("media_file_id", message.body().getValue("id")))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SESSION, message -> vertx.eventBus()
+            .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "session"))).completion());
   }
 
   static JsonObject notification(ProgressEvent event) {

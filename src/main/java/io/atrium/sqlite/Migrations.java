@@ -182,7 +182,61 @@ public final class Migrations {
             file_hash TEXT NOT NULL,
             reason TEXT,
             failed_at TEXT NOT NULL DEFAULT %s
-          )""".formatted(NOW)));
+          )""".formatted(NOW)),
+      // 7: coding-agent sessions (seed 001): its three tables, columns and seven indexes verbatim (JSON columns as
+      // TEXT); session_runs is atrium's own: one row per input run, so a restart can end what a killed process left
+      // running and GET …/inputs can tell each input's outcome.
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS workers (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            env_vars TEXT NOT NULL DEFAULT '{}',
+            command_params TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW),
+          """
+          CREATE TABLE IF NOT EXISTS conversations (
+            id TEXT PRIMARY KEY,
+            worker_id TEXT NOT NULL REFERENCES workers(id),
+            project_path TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT %s,
+            last_activity TEXT NOT NULL DEFAULT %s,
+            is_current INTEGER NOT NULL DEFAULT 0,
+            raw_conversation_id TEXT,
+            metadata TEXT NOT NULL DEFAULT '{}'
+          )""".formatted(NOW, NOW),
+          """
+          CREATE TABLE IF NOT EXISTS messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            worker_id TEXT NOT NULL REFERENCES workers(id),
+            message_type TEXT NOT NULL,
+            uuid TEXT NOT NULL UNIQUE,
+            content TEXT NOT NULL,
+            timestamp TEXT
+          )""",
+          "CREATE INDEX IF NOT EXISTS idx_workers_type ON workers(type)",
+          "CREATE INDEX IF NOT EXISTS idx_conversations_worker ON conversations(worker_id)",
+          "CREATE INDEX IF NOT EXISTS idx_conversations_project ON conversations(project_path)",
+          "CREATE INDEX IF NOT EXISTS idx_conversations_current ON conversations(worker_id, is_current)",
+          "CREATE INDEX IF NOT EXISTS idx_messages_conversation ON messages(conversation_id)",
+          "CREATE INDEX IF NOT EXISTS idx_messages_worker ON messages(worker_id)",
+          "CREATE INDEX IF NOT EXISTS idx_messages_timestamp ON messages(timestamp)",
+          """
+          CREATE TABLE IF NOT EXISTS session_runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            pid INTEGER,
+            result TEXT,
+            error TEXT,
+            error_code TEXT,
+            started_at TEXT NOT NULL DEFAULT %s,
+            finished_at TEXT
+          )""".formatted(NOW),
+          "CREATE INDEX IF NOT EXISTS session_runs_by_conversation ON session_runs(conversation_id, id)"));
 
   private Migrations() {
   }

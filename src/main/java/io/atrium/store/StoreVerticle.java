@@ -57,7 +57,8 @@ public final class StoreVerticle extends VerticleBase {
         handle(Addresses.STORE_MEDIA_CLAIM, body -> media.claim(body.getLong("claim_timeout_s", 600L))),
         handle(Addresses.STORE_MEDIA_CLAIM_ONE, body -> media.claimOne(id(body, "id"), body.getJsonArray("from", new JsonArray()))),
         handle(Addresses.STORE_MEDIA_FINISH, media::finish),
-        ChatStore.register(vertx, writer)));
+        ChatStore.register(vertx, writer),
+        SessionStore.register(vertx, writer)));
   }
 
   @Override
