@@ -374,7 +374,8 @@ final class ConversationRuns {
       } else {
         continue;
       }
-      run.stopCode = ErrorCode.TIMEOUT;
+      // 503, not 504: a bus consumer's 504 means a step inside atrium timed out, and is relayed as 503 anyway
+      run.stopCode = ErrorCode.UNAVAILABLE;
       LOG.warn("conversation {}: run {}: {}", run.turn.conversationId(), run.runId, run.stopReason);
       run.process.kill();
     }

@@ -1,0 +1,228 @@
+package io.atrium.e2e;
+
+import static io.atrium.e2e.BadRequestsTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.atrium.fakes.FakeCodingModelServer;
+import io.atrium.fakes.FakeCodingModelServer.Turn;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Claude Code CLI (npm, installed by scripts/clis) driven through seed 001's API against a local fake of the
+ * Anthropic Messages API, with an isolated HOME: start and resume, sync, live events, cancel, one run at a time,
+ * the CLI's own errors, a silent CLI stopped.
+ */
+@ExtendWith({VertxExtension.class, NoBlockedThreads.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClaudeCodeSessionsTest {
+  static final Path CLAUDE = Path.of(System.getProperty("atrium.clis",
+      System.getProperty("user.home") + "/.cache/atrium-clis/node_modules/.bin")).resolve("claude");
+
+  FakeCodingModelServer fake;
+  AtriumHarness atrium;
+  Path home;
+  Path projects;
+
+  @BeforeAll
+  void start(Vertx vertx, @TempDir Path dir) throws Exception {
+    assumeTrue(Files.isExecutable(CLAUDE), "Claude Code is not installed (scripts/clis installs it)");
+    fake = new FakeCodingModelServer(vertx);
+    fake.start();
+    home = Files.createDirectories(dir.resolve("home"));
+    projects = Files.createDirectories(dir.resolve("projects"));
+    atrium = new AtriumHarness(vertx, dir.resolve("data")).start(Map.of(
+        "ATRIUM_SESSIONS_ALLOWED_ROOTS", projects.toString(),
+        "ATRIUM_SESSIONS_CLAUDE_COMMAND", CLAUDE.toString(),
+        "ATRIUM_SESSIONS_IDLE_TIMEOUT_S", "8"));
+    register("cc", fake.key(), new JsonArray());
+  }
+
+  @AfterAll
+  void stop() {
+    if (atrium != null) {
+      atrium.stop();
+    }
+    if (fake != null) {
+      fake.stop();
+    }
+  }
+
+  @BeforeEach
+  void clear() {
+    fake.script.clear();
+    fake.received.clear();
+  }
+
+  @Test
+  void aResumedConversationKeepsItsContextAndItsMessagesSyncOnce() throws Exception {
+    String id = conversation("cc", "resume-app");
+    JsonObject first = ok(input(id, "What is in this repository?"));
+    assertThat(first.getString("status")).isEqualTo("done");
+    assertThat(first.getJsonObject("result").getString("text")).contains("seen 1 user turns");
+    String session = first.getString("raw_conversation_id");
+    assertThat(session).matches("[0-9a-f-]{36}");
+    assertThat(ok(atrium.get("/api/v1/conversations/" + id)).getString("raw_conversation_id")).isEqualTo(session);
+
+    JsonObject second = ok(input(id, "And the tests?"));
+    assertThat(second.getJsonObject("result").getString("text"))
+        .as("the CLI resumed its session: the model saw the earlier turn").contains("seen 2 user turns; last: And the tests?");
+    assertThat(second.getString("raw_conversation_id")).isEqualTo(session);
+
+    JsonObject messages = ok(atrium.get("/api/v1/conversations/" + id + "/messages?limit=1000"));
+    List<String> types = messages.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("message_type")).toList();
+    assertThat(types).contains("user", "assistant", "queue-operation");
+    assertThat(messages.getJsonArray("messages").encode()).contains("What is in this repository?").contains("And the tests?");
+    long total = messages.getLong("total");
+    JsonObject again = ok(atrium.post("/api/v1/conversations/" + id + "/messages/sync", new JsonObject()));
+    assertThat(again.getInteger("added")).as("a second sync finds nothing new").isZero();
+    assertThat(again.getLong("total")).isEqualTo(total);
+
+    JsonArray inputs = ok(atrium.get("/api/v1/conversations/" + id + "/inputs?limit=10")).getJsonArray("inputs");
+    assertThat(inputs.stream().map(i -> ((JsonObject) i).getString("content")).toList())
+        .containsExactly("And the tests?", "What is in this repository?");
+    assertThat(inputs.getJsonObject(0).getString("status")).isEqualTo("done");
+  }
+
+  @Test
+  void aRunsEventsReachTheWebSocketInOrderWithItsToolCall() throws Exception {
+    register("cc-tools", fake.key(), new JsonArray().add("--allowedTools").add("Bash(echo:*)"));
+    String id = conversation("cc-tools", "tools-app");
+    fake.then(Turn.toolUse());
+    try (EventLog events = EventLog.onWebSocket(atrium.vertx, atrium.port, "/ws/notifications?conversation_id=" + id)) {
+      JsonObject done = ok(input(id, "Run the marker command"));
+      assertThat(done.getString("status")).isEqualTo("done");
+      events.await("the run's done status", Duration.ofSeconds(30),
+          e -> "status".equals(e.getString("kind")) && "done".equals(e.getString("status")));
+      List<JsonObject> received = events.received();
+      assertThat(received).allSatisfy(e -> {
+        assertThat(e.getString("event")).isEqualTo("session");
+        assertThat(e.getString("conversation_id")).isEqualTo(id);
+      });
+      List<Long> seqs = received.stream().map(e -> e.getLong("seq")).toList();
+      assertThat(seqs).as("in the order the CLI printed them").isSorted().doesNotHaveDuplicates();
+      List<String> kinds = received.stream().map(e -> e.getString("kind")).toList();
+      assertThat(kinds).containsSubsequence("status", "tool_use", "tool_result", "text", "result", "status");
+      JsonObject toolResult = received.stream().filter(e -> "tool_result".equals(e.getString("kind"))).findFirst().orElseThrow();
+      assertThat(String.valueOf(toolResult.getValue("content"))).contains("tool-ran-ok");
+    }
+  }
+
+  @Test
+  void cancelStopsTheCliAndEverythingItStarted() throws Exception {
+    String id = conversation("cc", "cancel-app");
+    fake.then(Turn.slow(400, 100));
+    try (EventLog events = EventLog.onWebSocket(atrium.vertx, atrium.port, "/ws/notifications?conversation_id=" + id)) {
+      Future<HttpResponse<Buffer>> running = inputAsync(id, "Write a long essay");
+      events.await("the first streamed text", Duration.ofSeconds(30), e -> "text".equals(e.getString("kind")));
+      assertThat(cliProcesses()).as("the CLI runs as atrium's child").isNotEmpty();
+      JsonObject cancelled = ok(atrium.post("/api/v1/conversations/" + id + "/cancel", new JsonObject()));
+      assertThat(cancelled.getLong("cancelled")).isPositive();
+      JsonObject outcome = ok(running.await());
+      assertThat(outcome.getString("status")).isEqualTo("cancelled");
+      assertThat(cliProcesses()).as("no process left behind").isEmpty();
+      JsonArray inputs = ok(atrium.get("/api/v1/conversations/" + id + "/inputs")).getJsonArray("inputs");
+      assertThat(inputs.getJsonObject(0).getString("status")).isEqualTo("cancelled");
+    }
+  }
+
+  @Test
+  void aSecondInputWhileOneRunsIsRefusedOrQueuedWhenAsked() throws Exception {
+    String id = conversation("cc", "queue-app");
+    fake.then(Turn.slow(30, 100));
+    try (EventLog events = EventLog.onWebSocket(atrium.vertx, atrium.port, "/ws/notifications?conversation_id=" + id)) {
+      Future<HttpResponse<Buffer>> first = inputAsync(id, "first");
+      events.await("the first run streaming", Duration.ofSeconds(30), e -> "text".equals(e.getString("kind")));
+      assertError(input(id, "impatient"), 409, "id");
+      Future<HttpResponse<Buffer>> queued = atrium.client.post(atrium.port, "127.0.0.1", "/api/v1/conversations/" + id)
+          .sendJsonObject(new JsonObject().put("content", "after the first").put("queue", true));
+      assertThat(ok(first.await()).getString("status")).isEqualTo("done");
+      JsonObject next = ok(queued.await());
+      assertThat(next.getString("status")).isEqualTo("done");
+      assertThat(next.getJsonObject("result").getString("text")).contains("seen 2 user turns; last: after the first");
+    }
+    JsonArray inputs = ok(atrium.get("/api/v1/conversations/" + id + "/inputs")).getJsonArray("inputs");
+    assertThat(inputs.stream().map(i -> ((JsonObject) i).getString("content")).toList())
+        .as("the refused input was never recorded").containsExactly("after the first", "first");
+  }
+
+  @Test
+  void theClisOwnErrorsBecomeClearStatuses() throws Exception {
+    String id = conversation("cc", "errors-app");
+    fake.then(Turn.failure(429));
+    assertError(input(id, "rate limited"), 429, null);
+    fake.then(Turn.failure(500));
+    assertError(input(id, "server error"), 502, null);
+
+    register("cc-badkey", "sk-ant-wrong-key-000000", new JsonArray());
+    String badKey = conversation("cc-badkey", "badkey-app");
+    HttpResponse<Buffer> refused = input(badKey, "hello");
+    assertError(refused, 401, "env_vars");
+    assertThat(refused.bodyAsString()).contains("ANTHROPIC_API_KEY").doesNotContain("sk-ant-wrong-key-000000");
+    JsonArray inputs = ok(atrium.get("/api/v1/conversations/" + badKey + "/inputs")).getJsonArray("inputs");
+    assertThat(inputs.getJsonObject(0).getString("status")).isEqualTo("error");
+  }
+
+  @Test
+  void aCliThatPrintsNothingForTheIdleTimeoutIsStopped() throws Exception {
+    String id = conversation("cc", "hang-app");
+    fake.then(Turn.hang());
+    HttpResponse<Buffer> stopped = input(id, "this will hang");
+    assertError(stopped, 503, null);
+    assertThat(stopped.bodyAsString()).contains("idle_timeout_s");
+    assertThat(cliProcesses()).isEmpty();
+  }
+
+  private void register(String name, String key, JsonArray params) {
+    JsonObject env = new JsonObject().put("HOME", home.toString()).put("ANTHROPIC_BASE_URL", fake.anthropicBaseUrl())
+        .put("ANTHROPIC_API_KEY", key).put("CLAUDE_CODE_MAX_RETRIES", "0")
+        .put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    HttpResponse<Buffer> created = atrium.post("/api/v1/workers", new JsonObject().put("worker_name", name)
+        .put("type", "claudecode").put("env_vars", env).put("command_params", params));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+  }
+
+  private String conversation(String worker, String folder) throws Exception {
+    Path project = Files.createDirectories(projects.resolve(folder));
+    return ok(atrium.post("/api/v1/conversations", new JsonObject().put("worker_name", worker)
+        .put("project_path", project.toString()))).getString("id");
+  }
+
+  private HttpResponse<Buffer> input(String id, String content) {
+    return inputAsync(id, content).await();
+  }
+
+  private Future<HttpResponse<Buffer>> inputAsync(String id, String content) {
+    return atrium.client.post(atrium.port, "127.0.0.1", "/api/v1/conversations/" + id)
+        .sendJsonObject(new JsonObject().put("content", content));
+  }
+
+  /** Live processes under this JVM running the CLI (atrium runs in the test's JVM). */
+  static List<ProcessHandle> cliProcesses() {
+    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").contains("claude")).toList();
+  }
+
+  private static JsonObject ok(HttpResponse<Buffer> response) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isBetween(200, 201);
+    return response.bodyAsJsonObject();
+  }
+}
