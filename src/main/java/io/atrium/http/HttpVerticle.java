@@ -66,7 +66,8 @@ public final class HttpVerticle extends VerticleBase {
     chat.mount(router, new JsonBody(settings.chatBodyLimitBytes()));
     new AgentRoutes(vertx, settings.agentTimeoutMs()).mount(router, json);
     new MediaRoutes(vertx, settings.mediaTimeoutMs()).mount(router, json);
-    new SessionRoutes(vertx, settings.sessionInputTimeoutMs()).mount(router, json);
+    SessionRoutes sessions = new SessionRoutes(vertx, settings.sessionInputTimeoutMs());
+    sessions.mount(router, json);
     long idleMs = settings.timeouts().idleMs();
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
         List.of(new EventSocket.Filter("resource_id", true), new EventSocket.Filter("conversation_id", false)), false, idleMs);
@@ -83,7 +84,7 @@ public final class HttpVerticle extends VerticleBase {
 
     HttpServerOptions options = settings.serverOptions();
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, settings.timeouts());
-    return Future.all(notifications.start(), chatEvents.start(), chat.start())
+    return Future.all(notifications.start(), chatEvents.start(), chat.start(), sessions.start())
         .compose(v -> UploadLeftovers.sweep(vertx, settings.uploadsTmpDir()))
         .compose(v -> {
           deadlines.start();

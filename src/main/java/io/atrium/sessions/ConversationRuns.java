@@ -32,7 +32,7 @@ final class ConversationRuns {
   private static final long STORE_TIMEOUT_MS = 30_000;
 
   /** What a run needs: its conversation and worker rows, the CLI and the program found for it. */
-  record Turn(JsonObject conversation, JsonObject worker, CodingCli cli, String program, String input) {
+  record Turn(JsonObject conversation, JsonObject worker, CodingCli cli, String program, String input, String requestId) {
     String conversationId() {
       return conversation.getString("id");
     }
@@ -58,6 +58,8 @@ final class ConversationRuns {
   private static final class Run {
     Turn turn;
     final Promise<JsonObject> reply = Promise.promise();
+    /** For a streamed input: completes once the CLI has started (or the input is queued), before any outcome. */
+    final Promise<JsonObject> accepted = Promise.promise();
     final TurnOutput output = new TurnOutput();
     long runId;
     CliProcess process;
@@ -97,10 +99,11 @@ final class ConversationRuns {
 
   /**
    * Runs {@code turn}, or queues it when asked and the conversation is busy; answers the run when it ends: done
-   * (its result), cancelled, or a failure naming what went wrong. The check and the claim of the conversation
-   * happen in one step on this context, so two inputs can never both start.
+   * (its result), cancelled, or a failure naming what went wrong — or, when {@code stream}, as soon as the CLI has
+   * started or the input is queued (the events say the rest). The check and the claim of the conversation happen
+   * in one step on this context, so two inputs can never both start.
    */
-  Future<JsonObject> submit(Turn turn, boolean queue) {
+  Future<JsonObject> submit(Turn turn, boolean queue, boolean stream) {
     String id = turn.conversationId();
     Run run = new Run(turn);
     if (active.containsKey(id)) {
@@ -114,12 +117,14 @@ final class ConversationRuns {
             + waiting.size() + " inputs queued (sessions.max_queued)", "queue"));
       }
       waiting.add(run);
-      record(run, "queued").onFailure(e -> dropQueued(run, e));
-      return run.reply.future();
+      record(run, "queued")
+          .onSuccess(v -> run.accepted.tryComplete(accepted(run, "queued")))
+          .onFailure(e -> dropQueued(run, e));
+      return stream ? run.accepted.future() : run.reply.future();
     }
     active.put(id, run);
     record(run, "running").onSuccess(v -> acquireSlot(() -> launch(run))).onFailure(e -> end(run, e));
-    return run.reply.future();
+    return stream ? run.accepted.future() : run.reply.future();
   }
 
   /** Stops the conversation's run (killing what it started) and drops the inputs queued behind it. */
@@ -132,6 +137,7 @@ final class ConversationRuns {
         queuedRun.cancelled = true;
         finishRecord(queuedRun, "cancelled", null, "cancelled before it ran", null);
         queuedRun.reply.complete(outcome(queuedRun, "cancelled"));
+        publish(queuedRun, "status", new JsonObject().put("status", "cancelled"));
         dropped++;
       }
     }
@@ -214,6 +220,7 @@ final class ConversationRuns {
               process.pid());
           store(Addresses.STORE_RUN_START, new JsonObject().put("run_id", run.runId).put("status", "running")
               .put("pid", process.pid())).onFailure(e -> LOG.warn("run {}: pid not recorded: {}", run.runId, e.getMessage()));
+          run.accepted.tryComplete(accepted(run, "running"));
           if (run.cancelled) {
             process.kill();
           }
@@ -300,9 +307,12 @@ final class ConversationRuns {
           publish(run, "status", new JsonObject().put("status", status).put("error", failed == null ? null : failed.message()));
           if (failed != null) {
             LOG.info("conversation {}: run {} ended {}: {}", run.turn.conversationId(), run.runId, status, failed.message());
-            run.reply.fail(new Failure(failed.code(), failed.message(), failed.field(), failed.retryAfterSeconds(),
-                failed.details().copy().put("run_id", run.runId).put("status", status)).toException());
+            Throwable answer = new Failure(failed.code(), failed.message(), failed.field(), failed.retryAfterSeconds(),
+                failed.details().copy().put("run_id", run.runId).put("status", status)).toException();
+            run.accepted.tryFail(answer);
+            run.reply.fail(answer);
           } else {
+            run.accepted.tryComplete(outcome(run, status));
             run.reply.complete(outcome(run, status));
           }
           next(run.turn.conversationId(), run);
@@ -323,7 +333,8 @@ final class ConversationRuns {
     // the queued input resumes the session its predecessor started
     store(Addresses.STORE_CONVERSATION_GET, new JsonObject().put("id", conversationId))
         .onSuccess(fresh -> {
-          next.turn = new Turn(fresh, next.turn.worker(), next.turn.cli(), next.turn.program(), next.turn.input());
+          next.turn = new Turn(fresh, next.turn.worker(), next.turn.cli(), next.turn.program(), next.turn.input(),
+              next.turn.requestId());
           store(Addresses.STORE_RUN_START, new JsonObject().put("run_id", next.runId).put("status", "running"))
               .onComplete(v -> acquireSlot(() -> launch(next)));
         })
@@ -335,7 +346,13 @@ final class ConversationRuns {
     if (waiting != null) {
       waiting.remove(run);
     }
+    run.accepted.tryFail(e);
     run.reply.fail(e);
+  }
+
+  private static JsonObject accepted(Run run, String status) {
+    return new JsonObject().put("run_id", run.runId).put("conversation_id", run.turn.conversationId())
+        .put("worker_name", run.turn.workerName()).put("status", status);
   }
 
   private JsonObject outcome(Run run, String status) {
@@ -384,6 +401,9 @@ final class ConversationRuns {
   private void publish(Run run, String kind, JsonObject fields) {
     JsonObject event = fields.copy().put("kind", kind).put("conversation_id", run.turn.conversationId())
         .put("worker_name", run.turn.workerName()).put("run_id", run.runId).put("seq", ++run.seq);
+    if (run.turn.requestId() != null) {
+      event.put("request_id", run.turn.requestId());
+    }
     vertx.eventBus().publish(Addresses.EVENTS_SESSION, event);
   }
 

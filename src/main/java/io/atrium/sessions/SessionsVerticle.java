@@ -187,7 +187,10 @@ public final class SessionsVerticle extends VerticleBase {
         });
   }
 
-  /** {id, content, queue?} → the run when it ends. */
+  /**
+   * {id, content, queue?, stream?, request_id?} → the run when it ends; with {@code stream} (and the request_id its
+   * events will carry) as soon as the CLI has started or the input is queued.
+   */
   private Future<JsonObject> input(JsonObject body) {
     String id = id(body);
     Object content = body.getValue("content");
@@ -196,6 +199,8 @@ public final class SessionsVerticle extends VerticleBase {
           + " characters", "content");
     }
     boolean queue = Boolean.TRUE.equals(Fields.optionalBoolean(body, "queue"));
+    boolean stream = Boolean.TRUE.equals(Fields.optionalBoolean(body, "stream"));
+    String requestId = Fields.text(body, "request_id", 100, stream);
     return conversation(id).compose(conversation -> {
       String workerName = conversation.getString("worker_id");
       return store(Addresses.STORE_WORKER_GET, new JsonObject().put("worker_name", workerName))
@@ -210,7 +215,7 @@ public final class SessionsVerticle extends VerticleBase {
                     + registry.configuredProgram(cli) + "' is not installed or not on PATH (" + cli.programSetting() + ")",
                     cli.programSetting()));
               }
-              return runs.submit(new ConversationRuns.Turn(conversation, worker, cli, program, text), queue);
+              return runs.submit(new ConversationRuns.Turn(conversation, worker, cli, program, text, requestId), queue, stream);
             });
           });
     });

@@ -127,6 +127,22 @@ class ClaudeCodeSessionsTest {
   }
 
   @Test
+  void aStreamedInputIsAnsweredAsServerSentEventsEndingWithItsStatus() throws Exception {
+    String id = conversation("cc", "stream-app");
+    HttpResponse<Buffer> response = atrium.client.post(atrium.port, "127.0.0.1", "/api/v1/conversations/" + id)
+        .sendJsonObject(new JsonObject().put("content", "Stream it").put("stream", true)).await();
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(response.getHeader("content-type")).startsWith("text/event-stream");
+    List<String> eventTypes = response.bodyAsString().lines().filter(line -> line.startsWith("event: "))
+        .map(line -> line.substring(7)).toList();
+    assertThat(eventTypes.get(0)).isEqualTo("accepted");
+    assertThat(eventTypes).containsSubsequence("accepted", "text", "result", "status");
+    String last = response.bodyAsString().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertThat(new JsonObject(last.substring("data: ".length())).getString("status")).isEqualTo("done");
+    assertThat(response.bodyAsString()).contains("seen 1 user turns; last: Stream it");
+  }
+
+  @Test
   void cancelStopsTheCliAndEverythingItStarted() throws Exception {
     String id = conversation("cc", "cancel-app");
     fake.then(Turn.slow(400, 100));
