@@ -207,7 +207,58 @@ class ClaudeCodeSessionsTest {
     assertThat(cliProcesses()).isEmpty();
   }
 
+  @Test
+  void aRestartMidRunEndsTheInputInErrorAndStopsTheCliItLeft(@TempDir Path dir) throws Exception {
+    Path dataDir = dir.resolve("data");
+    Map<String, String> env = Map.of("ATRIUM_SESSIONS_ALLOWED_ROOTS", projects.toString(),
+        "ATRIUM_SESSIONS_CLAUDE_COMMAND", CLAUDE.toString());
+    ChildAtrium first = ChildAtrium.start(dataDir, env, dir.resolve("first.log"));
+    String id;
+    List<ProcessHandle> orphans;
+    try {
+      first.awaitHealthy(atrium.vertx);
+      AtriumHarness remote = first.harness(atrium.vertx);
+      register(remote, "cc-restart", fake.key(), new JsonArray());
+      id = ok(remote.post("/api/v1/conversations", new JsonObject().put("worker_name", "cc-restart")
+          .put("project_path", Files.createDirectories(projects.resolve("restart-app")).toString()))).getString("id");
+      fake.then(Turn.slow(600, 100));
+      try (EventLog events = EventLog.onWebSocket(atrium.vertx, first.port, "/ws/notifications?conversation_id=" + id)) {
+        remote.client.post(first.port, "127.0.0.1", "/api/v1/conversations/" + id)
+            .sendJsonObject(new JsonObject().put("content", "a long task"));
+        events.await("the CLI streaming", Duration.ofSeconds(30), e -> "text".equals(e.getString("kind")));
+      }
+      orphans = first.process.toHandle().descendants().filter(p -> p.info().command().orElse("").contains("claude")).toList();
+      assertThat(orphans).as("the CLI runs under the first atrium").isNotEmpty();
+    } finally {
+      first.process.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // SIGKILL: no drain
+    }
+    assertThat(orphans).as("a SIGKILL leaves the CLI running").anyMatch(ProcessHandle::isAlive);
+
+    ChildAtrium second = ChildAtrium.start(dataDir, env, dir.resolve("second.log"));
+    try {
+      second.awaitHealthy(atrium.vertx);
+      for (ProcessHandle orphan : orphans) {
+        orphan.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      AtriumHarness remote = second.harness(atrium.vertx);
+      JsonObject input = ok(remote.get("/api/v1/conversations/" + id + "/inputs")).getJsonArray("inputs").getJsonObject(0);
+      assertThat(input.getString("status")).isEqualTo("error");
+      assertThat(input.getString("error")).contains("atrium stopped");
+      JsonObject conversation = ok(remote.get("/api/v1/conversations/" + id));
+      assertThat(conversation.getJsonObject("run").getValue("running")).as("nothing stuck").isNull();
+      JsonObject next = ok(remote.client.post(second.port, "127.0.0.1", "/api/v1/conversations/" + id)
+          .sendJsonObject(new JsonObject().put("content", "again")).await());
+      assertThat(next.getString("status")).isEqualTo("done");
+    } finally {
+      second.process.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private void register(String name, String key, JsonArray params) {
+    register(atrium, name, key, params);
+  }
+
+  private void register(AtriumHarness atrium, String name, String key, JsonArray params) {
     JsonObject env = new JsonObject().put("HOME", home.toString()).put("ANTHROPIC_BASE_URL", fake.anthropicBaseUrl())
         .put("ANTHROPIC_API_KEY", key).put("CLAUDE_CODE_MAX_RETRIES", "0")
         .put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
