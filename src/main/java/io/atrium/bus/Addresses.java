@@ -178,6 +178,8 @@ public final class Addresses {
   public static final String STORE_CONVERSATION_UPDATE = "atrium.store.conversation.update";
   /** Request: delete a conversation row with its messages and runs (writer). */
   public static final String STORE_CONVERSATION_DELETE = "atrium.store.conversation.delete";
+  /** Request: the resource whose chunks make a conversation searchable, made on first use (writer). */
+  public static final String STORE_CONVERSATION_RESOURCE = "atrium.store.conversation.resource";
   /** Request: insert synced messages, skipping known uuids, and move the sync offset (writer). */
   public static final String STORE_MESSAGES_APPEND = "atrium.store.messages.append";
   /** Request: a conversation's messages, oldest first (writer). */

@@ -17,12 +17,28 @@ import java.util.List;
  * A reranked result also carries {@code rerank_score}, added by the judge to the JSON as it passes.
  */
 public record SearchHit(long resourceId, long chunkId, double score, String text, String highlight, String filePath,
-    Integer page, Match match) {
+    Integer page, Match match, Conversation conversation) {
+  public SearchHit(long resourceId, long chunkId, double score, String text, String highlight, String filePath,
+      Integer page, Match match) {
+    this(resourceId, chunkId, score, text, highlight, filePath, page, match, null);
+  }
+
+  /**
+   * Where a hit in a synced coding-agent session comes from; in the JSON, {@code source} then says
+   * {@code source_type: "conversation"} with these fields (a document's says {@code source_type: "document"}).
+   */
+  public record Conversation(String conversationId, String workerName, String messageUuid) {
+  }
+
   private static final String SCORE = "score";
   private static final String HIGHLIGHT = "highlight";
   private static final String SOURCE = "source";
   private static final String MATCH = "match";
   private static final String RESULTS = "results";
+  private static final String SOURCE_TYPE = "source_type";
+  private static final String CONVERSATION_ID = "conversation_id";
+  private static final String WORKER_NAME = "worker_name";
+  private static final String MESSAGE_UUID = "message_uuid";
 
   /** Ranks are 1-based; null where that engine did not find the chunk (or, for scores, was not asked to explain). */
   public record Match(Integer ftsRank, Integer vectorRank, String fusion, Double ftsScore, Double vectorScore) {
@@ -51,6 +67,12 @@ public record SearchHit(long resourceId, long chunkId, double score, String text
   public JsonObject toJson() {
     JsonObject source = new JsonObject().put(FILE_PATH, filePath);
     putPresent(source, PAGE, page);
+    if (conversation != null) {
+      source.put(SOURCE_TYPE, "conversation").put(CONVERSATION_ID, conversation.conversationId())
+          .put(WORKER_NAME, conversation.workerName()).put(MESSAGE_UUID, conversation.messageUuid());
+    } else {
+      source.put(SOURCE_TYPE, "document");
+    }
     return new JsonObject()
         .put(RESOURCE_ID, resourceId)
         .put(CHUNK_ID, chunkId)
@@ -66,7 +88,9 @@ public record SearchHit(long resourceId, long chunkId, double score, String text
     JsonObject match = json.getValue(MATCH) instanceof JsonObject given ? given : new JsonObject();
     return new SearchHit(json.getLong(RESOURCE_ID), json.getLong(CHUNK_ID), json.getDouble(SCORE, 0.0),
         json.getString(TEXT, ""), json.getString(HIGHLIGHT), source.getString(FILE_PATH), source.getInteger(PAGE),
-        Match.fromJson(match));
+        Match.fromJson(match), "conversation".equals(source.getString(SOURCE_TYPE))
+            ? new Conversation(source.getString(CONVERSATION_ID), source.getString(WORKER_NAME), source.getString(MESSAGE_UUID))
+            : null);
   }
 
   /** The hits of a search reply ({@code results}), in rank order. */

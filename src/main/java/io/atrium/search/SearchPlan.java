@@ -176,8 +176,11 @@ final class SearchPlan {
       SearchHit.Match match = request.explain()
           ? new SearchHit.Match(hit.ftsRank(), hit.vectorRank(), request.fusion(), hit.ftsScore(), hit.vectorScore())
           : new SearchHit.Match(hit.ftsRank(), hit.vectorRank(), null, null, null);
+      ChunkSource.Conversation origin = chunk.conversation();
       results.add(new SearchHit(chunk.resourceId(), hit.chunkId(), hit.score(), chunk.text(),
-          Highlighter.highlight(chunk.text(), request.terms()), chunk.filePath(), chunk.page(), match).toJson());
+          Highlighter.highlight(chunk.text(), request.terms()), chunk.filePath(), chunk.page(), match,
+          origin == null ? null : new SearchHit.Conversation(origin.conversationId(), origin.workerName(),
+              origin.messageUuid())).toJson());
     }
     JsonObject reply = new JsonObject().put("results", results);
     if (vectorDegraded) {

@@ -78,7 +78,9 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
         filters((JsonObject) filters), judge, vectorWeight, Boolean.TRUE.equals(explain), (String) engine);
   }
 
-  /** Seed 000's filters: task, file type (case and a leading dot ignored), resource ids. */
+  private static final List<String> SOURCE_TYPES = List.of("document", "conversation");
+
+  /** Seed 000's filters (task, file type with case and a leading dot ignored, resource ids); source type, worker. */
   private static Filters filters(JsonObject json) {
     if (json == null) {
       return Filters.NONE;
@@ -106,7 +108,16 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
       }
     }
     String fileType = type == null ? null : ((String) type).toLowerCase().replaceFirst("^\\.", "");
-    return new Filters(task == null ? null : ((Number) task).longValue(), fileType, resourceIds);
+    Object sourceType = json.getValue("source_type");
+    if (sourceType != null && !SOURCE_TYPES.contains(sourceType)) {
+      throw ErrorCode.INVALID_REQUEST.exception("filters.source_type must be one of " + SOURCE_TYPES, "filters.source_type");
+    }
+    Object worker = json.getValue("worker_name");
+    if (worker != null && !(worker instanceof String)) {
+      throw ErrorCode.INVALID_REQUEST.exception("filters.worker_name must be a string", "filters.worker_name");
+    }
+    return new Filters(task == null ? null : ((Number) task).longValue(), fileType, resourceIds, (String) sourceType,
+        (String) worker);
   }
 
   boolean usesFullText() {

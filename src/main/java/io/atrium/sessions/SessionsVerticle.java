@@ -38,7 +38,7 @@ public final class SessionsVerticle extends VerticleBase {
     settings = SessionSettings.fromJson(config());
     List<CodingCli> clis = List.of(new ClaudeCode());
     registry = new WorkerRegistry(clis, Map.of("claudecode", settings.claudeCommand(), "opencode", settings.openCodeCommand()));
-    sync = new TranscriptSync(vertx, settings.claudeHome());
+    sync = new TranscriptSync(vertx, settings.claudeHome(), new ConversationIndexer(vertx));
     runs = new ConversationRuns(vertx, settings, sync);
     return abandonLeftRuns().compose(v -> Future.all(List.of(
         serve(Addresses.SESSIONS_WORKER_TYPES, body -> Future.succeededFuture(registry.typesJson())),
@@ -146,7 +146,10 @@ public final class SessionsVerticle extends VerticleBase {
         .compose(deleted -> {
           Path inputs = ConversationFiles.inputs(settings.conversationsDir(), deleted.getJsonObject("conversation")
               .getString("worker_id"), id);
-          return vertx.executeBlocking(() -> Files.deleteIfExists(inputs), false)
+          Long resourceId = deleted.getLong("resource_id");
+          Future<JsonObject> chunksGone = resourceId == null ? Future.succeededFuture()
+              : store(Addresses.STORE_RESOURCE_DELETE, new JsonObject().put("id", resourceId));
+          return chunksGone.compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(inputs), false))
               .map(removed -> new JsonObject().put("deleted", true).put("id", id)
                   .put("messages", deleted.getInteger("messages")).put("inputs_file_removed", removed));
         });

@@ -26,11 +26,13 @@ final class TranscriptSync {
 
   private final Vertx vertx;
   private final Path claudeHome;
+  private final ConversationIndexer indexer;
   private final Map<String, Future<JsonObject>> inFlight = new HashMap<>();
 
-  TranscriptSync(Vertx vertx, Path claudeHome) {
+  TranscriptSync(Vertx vertx, Path claudeHome, ConversationIndexer indexer) {
     this.vertx = vertx;
     this.claudeHome = claudeHome;
+    this.indexer = indexer;
   }
 
   /**
@@ -45,7 +47,12 @@ final class TranscriptSync {
         .compose(fresh -> read(fresh, cli, env));
     inFlight.put(id, next);
     next.onComplete(done -> inFlight.remove(id, next));
-    return next;
+    // new messages are made searchable behind the answer: embedding them may take a while
+    return next.onSuccess(result -> {
+      if (result.getInteger("added", 0) > 0) {
+        indexer.index(id);
+      }
+    });
   }
 
   private Future<JsonObject> read(JsonObject conversation, CodingCli cli, Map<String, String> env) {

@@ -236,7 +236,16 @@ public final class Migrations {
             started_at TEXT NOT NULL DEFAULT %s,
             finished_at TEXT
           )""".formatted(NOW),
-          "CREATE INDEX IF NOT EXISTS session_runs_by_conversation ON session_runs(conversation_id, id)"));
+          "CREATE INDEX IF NOT EXISTS session_runs_by_conversation ON session_runs(conversation_id, id)"),
+      // 8: a synced conversation is searchable: its messages are the chunks of one resource (file_type
+      // 'conversation', never queued for parsing), and this row says which conversation and worker it is
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS conversation_index (
+            conversation_id TEXT PRIMARY KEY,
+            resource_id INTEGER NOT NULL UNIQUE,
+            worker_id TEXT NOT NULL
+          )"""));
 
   private Migrations() {
   }

@@ -89,6 +89,15 @@ public final class SqliteChunkSource implements ChunkSource {
       sql.append(" AND lower(").append(resourceAlias).append(".file_type) = ?");
       params.add(filters.fileType());
     }
+    if ("conversation".equals(filters.sourceType())) {
+      sql.append(" AND ").append(resourceAlias).append(".file_type = 'conversation'");
+    } else if ("document".equals(filters.sourceType())) {
+      sql.append(" AND ").append(resourceAlias).append(".file_type IS NOT 'conversation'");
+    }
+    if (filters.workerName() != null) {
+      sql.append(" AND ").append(resourceIdColumn).append(" IN (SELECT resource_id FROM conversation_index WHERE worker_id = ?)");
+      params.add(filters.workerName());
+    }
     if (filters.resourceIds() != null) {
       if (filters.resourceIds().isEmpty()) {
         sql.append(" AND 0 = 1");
@@ -104,14 +113,23 @@ public final class SqliteChunkSource implements ChunkSource {
     if (chunkIds.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return pool.preparedQuery("SELECT c.id, c.resource_id, c.content, c.page, r.file_path FROM context_chunks c "
-            + "JOIN resources r ON r.id = c.resource_id WHERE c.id IN (" + marks(chunkIds) + ")")
+    // a conversation's chunk keeps, as its page, the id of the message it starts in (ConversationIndexer)
+    return pool.preparedQuery("SELECT c.id, c.resource_id, c.content, c.page, r.file_path, ci.conversation_id, "
+            + "ci.worker_id, m.uuid AS message_uuid FROM context_chunks c JOIN resources r ON r.id = c.resource_id "
+            + "LEFT JOIN conversation_index ci ON ci.resource_id = c.resource_id "
+            + "LEFT JOIN messages m ON ci.conversation_id IS NOT NULL AND m.id = c.page "
+            + "WHERE c.id IN (" + marks(chunkIds) + ")")
         .execute(Tuple.from(new ArrayList<>(chunkIds)))
         .map(rows -> {
           Map<Long, Chunk> chunks = new HashMap<>();
           for (Row row : rows) {
-            chunks.put(row.getLong("id"), new Chunk(row.getLong("id"), row.getLong("resource_id"),
-                row.getString("content"), row.getInteger("page"), ClientPaths.shown(row.getString("file_path"), dataDir)));
+            String conversationId = row.getString("conversation_id");
+            chunks.put(row.getLong("id"), conversationId == null
+                ? new Chunk(row.getLong("id"), row.getLong("resource_id"), row.getString("content"), row.getInteger("page"),
+                    ClientPaths.shown(row.getString("file_path"), dataDir))
+                : new Chunk(row.getLong("id"), row.getLong("resource_id"), row.getString("content"), null,
+                    row.getString("file_path"), new ChunkSource.Conversation(conversationId, row.getString("worker_id"),
+                        row.getString("message_uuid"))));
           }
           return chunks;
         });

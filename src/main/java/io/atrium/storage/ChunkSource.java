@@ -57,12 +57,16 @@ public interface ChunkSource {
 
   Future<Void> close();
 
-  /** Search filters of seed 000: task, file type (lower case, no dot), resource ids; null means unrestricted. */
-  record Filters(Long taskId, String fileType, List<Long> resourceIds) {
-    public static final Filters NONE = new Filters(null, null, null);
+  /**
+   * Search filters: seed 000's task, file type (lower case, no dot) and resource ids, and the source type
+   * ({@code document} or {@code conversation}, a synced coding-agent session) and worker of a conversation; null
+   * means unrestricted.
+   */
+  record Filters(Long taskId, String fileType, List<Long> resourceIds, String sourceType, String workerName) {
+    public static final Filters NONE = new Filters(null, null, null, null, null);
 
     public boolean isEmpty() {
-      return taskId == null && fileType == null && resourceIds == null;
+      return taskId == null && fileType == null && resourceIds == null && sourceType == null && workerName == null;
     }
   }
 
@@ -73,7 +77,14 @@ public interface ChunkSource {
    * A chunk as a search result shows it; {@code page} is null for a document without pages, {@code filePath} as
    * clients are shown it ({@link ClientPaths}: an upload's relative to the data dir).
    */
-  record Chunk(long chunkId, long resourceId, String text, Integer page, String filePath) {
+  record Chunk(long chunkId, long resourceId, String text, Integer page, String filePath, Conversation conversation) {
+    public Chunk(long chunkId, long resourceId, String text, Integer page, String filePath) {
+      this(chunkId, resourceId, text, page, filePath, null);
+    }
+  }
+
+  /** Where a chunk of a synced conversation comes from: the conversation, its worker, the message it starts in. */
+  record Conversation(String conversationId, String workerName, String messageUuid) {
   }
 
   record ResourceChunks(String filePath, List<Chunk> chunks) {

@@ -41,6 +41,7 @@ final class SessionStore {
         Bus.serveSync(vertx, Addresses.STORE_CONVERSATION_GET, body -> store.conversation(conversationId(body))),
         Bus.serveSync(vertx, Addresses.STORE_CONVERSATION_UPDATE, store::updateConversation),
         Bus.serveSync(vertx, Addresses.STORE_CONVERSATION_DELETE, store::deleteConversation),
+        Bus.serveSync(vertx, Addresses.STORE_CONVERSATION_RESOURCE, store::conversationResource),
         Bus.serveSync(vertx, Addresses.STORE_MESSAGES_APPEND, store::appendMessages),
         Bus.serveSync(vertx, Addresses.STORE_MESSAGES_LIST, store::listMessages),
         Bus.serveSync(vertx, Addresses.STORE_RUN_START, store::startRun),
@@ -204,16 +205,66 @@ final class SessionStore {
     });
   }
 
-  /** {id} → {deleted: true, conversation}: the row, its messages and its runs, in one transaction. */
+  /**
+   * {id} → {deleted: true, conversation, messages, resource_id?}: the row, its messages and its runs, in one
+   * transaction; the resource holding its search chunks is named for the caller to delete (that delete announces
+   * the index change).
+   */
   private JsonObject deleteConversation(JsonObject body) throws SQLException {
     String id = conversationId(body);
     return writer.inTransaction(w -> {
       JsonObject conversation = conversationRow(w, id);
+      Long resourceId = indexedResource(w, id);
       int messages = w.update("DELETE FROM messages WHERE conversation_id = ?", id);
       w.update("DELETE FROM session_runs WHERE conversation_id = ?", id);
+      w.update("DELETE FROM conversation_index WHERE conversation_id = ?", id);
       w.update("DELETE FROM conversations WHERE id = ?", id);
-      return new JsonObject().put("deleted", true).put("conversation", conversation).put("messages", messages);
+      return new JsonObject().put("deleted", true).put("conversation", conversation).put("messages", messages)
+          .put("resource_id", resourceId);
     });
+  }
+
+  /**
+   * {conversation_id} → {resource_id}: the resource whose chunks make the conversation searchable, made on first
+   * use: file_type 'conversation', already synced, so the ingest queue never takes it for a file to parse.
+   */
+  private JsonObject conversationResource(JsonObject body) throws SQLException {
+    String id = conversationId(body);
+    return writer.inTransaction(w -> {
+      JsonObject conversation = conversationRow(w, id);
+      Long known = indexedResource(w, id);
+      if (known != null && exists(w, "SELECT 1 FROM resources WHERE id = ?", known)) {
+        return new JsonObject().put("resource_id", known);
+      }
+      PreparedStatement insert = w.prepare("INSERT INTO resources (file_path, file_type, sync_status, processing_stage) "
+          + "VALUES (?, 'conversation', 'synced', 'done') RETURNING id");
+      SqliteWriter.bind(insert, "conversations/" + conversation.getString("worker_id") + "/" + id);
+      long resourceId;
+      try (ResultSet rows = insert.executeQuery()) {
+        rows.next();
+        resourceId = rows.getLong(1);
+      }
+      w.update("INSERT INTO conversation_index (conversation_id, resource_id, worker_id) VALUES (?, ?, ?) "
+          + "ON CONFLICT (conversation_id) DO UPDATE SET resource_id = excluded.resource_id", id, resourceId,
+          conversation.getString("worker_id"));
+      return new JsonObject().put("resource_id", resourceId);
+    });
+  }
+
+  private static Long indexedResource(SqliteWriter w, String conversationId) throws SQLException {
+    PreparedStatement select = w.prepare("SELECT resource_id FROM conversation_index WHERE conversation_id = ?");
+    SqliteWriter.bind(select, conversationId);
+    try (ResultSet rows = select.executeQuery()) {
+      return rows.next() ? rows.getLong(1) : null;
+    }
+  }
+
+  private static boolean exists(SqliteWriter w, String sql, Object param) throws SQLException {
+    PreparedStatement select = w.prepare(sql);
+    SqliteWriter.bind(select, param);
+    try (ResultSet rows = select.executeQuery()) {
+      return rows.next();
+    }
   }
 
   /**

@@ -103,6 +103,45 @@ class ClaudeCodeSessionsTest {
   }
 
   @Test
+  void aSyncedConversationIsFoundByHybridSearchWithALinkBackToItsMessage() throws Exception {
+    register("cc-search", fake.key(), new JsonArray());
+    String id = conversation("cc-search", "search-app");
+    fake.then(Turn.text("The zebrafish migration script renames the aquarium tables in three batches."));
+    ok(input(id, "How does the zebrafish migration work?"));
+    JsonObject query = new JsonObject().put("query", "zebrafish migration aquarium tables").put("top_k", 5);
+    JsonArray results;
+    try (EventLog ticks = EventLog.ticks(atrium.vertx, Duration.ofMillis(200))) {
+      results = ticks.awaitState("the conversation indexed for search", Duration.ofSeconds(60),
+          () -> atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "conversation")))
+              .getJsonArray("results"), found -> !found.isEmpty());
+    }
+    JsonObject source = results.getJsonObject(0).getJsonObject("source");
+    assertThat(source.getString("source_type")).isEqualTo("conversation");
+    assertThat(source.getString("conversation_id")).isEqualTo(id);
+    assertThat(source.getString("worker_name")).isEqualTo("cc-search");
+    JsonArray messages = ok(atrium.get("/api/v1/conversations/" + id + "/messages?limit=1000")).getJsonArray("messages");
+    assertThat(messages.stream().map(m -> ((JsonObject) m).getString("uuid")).toList())
+        .as("the hit links to a message of the conversation").contains(source.getString("message_uuid"));
+    assertThat(results.getJsonObject(0).getString("text")).contains("zebrafish");
+
+    assertThat(atrium.search(query.copy().put("filters", new JsonObject().put("worker_name", "cc-search")))
+        .getJsonArray("results")).isNotEmpty();
+    assertThat(atrium.search(query.copy().put("filters", new JsonObject().put("worker_name", "someone-else")))
+        .getJsonArray("results")).isEmpty();
+    assertThat(atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "document")))
+        .getJsonArray("results")).isEmpty();
+    assertError(atrium.post("/search/hybrid", query.copy().put("filters", new JsonObject().put("source_type", "chat"))),
+        400, "filters.source_type");
+
+    ok(atrium.client.delete(atrium.port, "127.0.0.1", "/api/v1/conversations/" + id).send().await());
+    try (EventLog ticks = EventLog.ticks(atrium.vertx, Duration.ofMillis(200))) {
+      ticks.awaitState("the deleted conversation's chunks gone from search", Duration.ofSeconds(30),
+          () -> atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "conversation")))
+              .getJsonArray("results"), JsonArray::isEmpty);
+    }
+  }
+
+  @Test
   void aRunsEventsReachTheWebSocketInOrderWithItsToolCall() throws Exception {
     register("cc-tools", fake.key(), new JsonArray().add("--allowedTools").add("Bash(echo:*)"));
     String id = conversation("cc-tools", "tools-app");
