@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One CLI child process: started in its project folder with the worker's environment, its input written to stdin
- * and closed, stdout read line by line on a virtual thread of its own (each JSON line handed to the owning context
- * in order, a line over the limit skipped without being held), stderr kept as a bounded tail. {@link #exit}
+ * One CLI child process: started in its project folder with atrium's environment less its own {@code ATRIUM_*}
+ * settings, plus the worker's env_vars; its input written to stdin and closed, stdout read line by line on a
+ * virtual thread of its own (each JSON line handed to the owning context in order, a line over the limit skipped
+ * without being held), stderr kept as a bounded tail. {@link #exit}
  * completes on the owning context after the last line. {@link #kill} stops the process and everything it started.
  */
 final class CliProcess {
@@ -48,6 +49,8 @@ final class CliProcess {
   static CliProcess start(List<String> command, Path directory, Map<String, String> env, String input,
       int maxLineBytes, Context context, Consumer<JsonObject> onLine) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+    // the CLI runs tools the model chooses: atrium's own settings (its API tokens, provider keys) are not theirs
+    builder.environment().keySet().removeIf(name -> name.startsWith("ATRIUM_"));
     builder.environment().putAll(env);
     Process process = builder.start();
     CliProcess cli = new CliProcess(process);
