@@ -129,6 +129,8 @@ public final class Addresses {
   /** Request: write one retrieval_logs row (question, retrieved chunks, provider, model, latency, usage, outcome). */
   public static final String STORE_CHAT_LOG = "atrium.store.chat.log";
 
+  /** Request: whether each CLI program is found, and the runs going ({}) → {clis, running, queued}. */
+  public static final String SESSIONS_STATUS = "atrium.sessions.status";
   /** Request: the worker types and the default ({}) → {types, default}. */
   public static final String SESSIONS_WORKER_TYPES = "atrium.sessions.worker.types";
   /** Request: register a worker ({worker_name, type?, env_vars?, command_params?}) → the worker, values masked. */

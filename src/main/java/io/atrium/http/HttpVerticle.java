@@ -141,7 +141,8 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * Seed 001's {status, version}, whether an API token is required (and each token's use, by name), plus each
    * component that can lag behind or lack something: search (which engine answers, Lucene rebuilding) and OCR
-   * ({@code ocr}: available, unavailable or off, and {@code ocr_missing_languages}). status is "degraded" when a
+   * ({@code ocr}: available, unavailable or off, and {@code ocr_missing_languages}), coding-agent sessions (each CLI
+   * found or not, runs going). status is "degraded" when a
    * component does not answer within a second; HTTP 200 either way, since atrium itself is up.
    */
   private void health(RoutingContext ctx) {
@@ -151,8 +152,11 @@ public final class HttpVerticle extends VerticleBase {
         .recover(e -> degraded(health, new JsonObject().put("error", e.getMessage())));
     Future<JsonObject> parse = Bus.request(vertx, Addresses.PARSE_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
         .recover(e -> degraded(health, new JsonObject().put("ocr", "unknown")));
-    Future.all(search, parse)
-        .onSuccess(v -> ok(ctx, 200, health.put("search", search.result()).mergeIn(parse.result())));
+    Future<JsonObject> sessions = Bus.request(vertx, Addresses.SESSIONS_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
+        .recover(e -> degraded(health, new JsonObject().put("error", e.getMessage())));
+    Future.all(search, parse, sessions)
+        .onSuccess(v -> ok(ctx, 200, health.put("search", search.result()).put("sessions", sessions.result())
+            .mergeIn(parse.result())));
   }
 
   private static Future<JsonObject> degraded(JsonObject health, JsonObject part) {

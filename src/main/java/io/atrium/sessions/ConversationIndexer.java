@@ -91,6 +91,9 @@ final class ConversationIndexer {
     int size = 0;
     for (int i = messages.size() - 1; i >= 0 && size < MAX_CHARS; i--) {
       JsonObject message = messages.get(i);
+      if ("queue-operation".equals(message.getString("message_type"))) {
+        continue; // the CLI's queue bookkeeping repeats the user's prompt word for word
+      }
       String text = TranscriptReader.searchableText(new SyncedMessage(message.getString("uuid"),
           message.getString("message_type"), message.getJsonObject("content"), message.getString("timestamp"))).strip();
       if (text.isEmpty()) {

@@ -90,6 +90,12 @@ final class ConversationRuns {
     vertx.setPeriodic(1000, id -> watch());
   }
 
+  /** Runs going and inputs queued, across all conversations. */
+  JsonObject totals() {
+    return new JsonObject().put("running", active.size())
+        .put("queued", queued.values().stream().mapToInt(Deque::size).sum());
+  }
+
   /** Whether a conversation has a run going, and how many inputs wait behind it. */
   JsonObject state(String conversationId) {
     Run run = active.get(conversationId);

@@ -41,6 +41,7 @@ public final class SessionsVerticle extends VerticleBase {
     sync = new TranscriptSync(vertx, settings.claudeHome(), new ConversationIndexer(vertx));
     runs = new ConversationRuns(vertx, settings, sync);
     return abandonLeftRuns().compose(v -> Future.all(List.of(
+        serve(Addresses.SESSIONS_STATUS, body -> status()),
         serve(Addresses.SESSIONS_WORKER_TYPES, body -> Future.succeededFuture(registry.typesJson())),
         serve(Addresses.SESSIONS_WORKER_CREATE, this::createWorker),
         serve(Addresses.SESSIONS_WORKER_LIST, this::listWorkers),
@@ -94,6 +95,18 @@ public final class SessionsVerticle extends VerticleBase {
     String command = handle.info().command().orElse("") + " " + String.join(" ", handle.info().arguments().orElse(new String[0]));
     return command.contains(Path.of(settings.claudeCommand()).getFileName().toString())
         || command.contains(Path.of(settings.openCodeCommand()).getFileName().toString());
+  }
+
+  /** For /health: each CLI's program as configured and whether it is found on atrium's PATH, and the runs going. */
+  private Future<JsonObject> status() {
+    return vertx.executeBlocking(() -> {
+      JsonObject clis = new JsonObject();
+      for (CodingCli cli : registry.clis()) {
+        clis.put(cli.type(), new JsonObject().put("program", registry.configuredProgram(cli))
+            .put("available", registry.findProgram(cli, Map.of()) != null));
+      }
+      return clis;
+    }, false).map(clis -> runs.totals().put("clis", clis));
   }
 
   private Future<JsonObject> createWorker(JsonObject body) {

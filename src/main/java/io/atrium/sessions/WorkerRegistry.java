@@ -36,6 +36,10 @@ final class WorkerRegistry {
     return new JsonObject().put("types", new JsonArray(List.copyOf(types.keySet()))).put("default", DEFAULT_TYPE);
   }
 
+  java.util.Collection<CodingCli> clis() {
+    return types.values();
+  }
+
   CodingCli cli(String type) {
     CodingCli cli = types.get(type);
     if (cli == null) {

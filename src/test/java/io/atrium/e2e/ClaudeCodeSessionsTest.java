@@ -48,6 +48,7 @@ class ClaudeCodeSessionsTest {
     fake = new FakeCodingModelServer(vertx);
     fake.start();
     home = Files.createDirectories(dir.resolve("home"));
+    Files.createDirectories(home.resolve("tmp"));
     projects = Files.createDirectories(dir.resolve("projects"));
     atrium = new AtriumHarness(vertx, dir.resolve("data")).start(Map.of(
         "ATRIUM_SESSIONS_ALLOWED_ROOTS", projects.toString(),
@@ -137,7 +138,8 @@ class ClaudeCodeSessionsTest {
     try (EventLog ticks = EventLog.ticks(atrium.vertx, Duration.ofMillis(200))) {
       ticks.awaitState("the deleted conversation's chunks gone from search", Duration.ofSeconds(30),
           () -> atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "conversation")))
-              .getJsonArray("results"), JsonArray::isEmpty);
+              .getJsonArray("results"), found -> found.stream().noneMatch(hit -> id.equals(((JsonObject) hit)
+              .getJsonObject("source").getString("conversation_id"))));
     }
   }
 
@@ -300,7 +302,9 @@ class ClaudeCodeSessionsTest {
   private void register(AtriumHarness atrium, String name, String key, JsonArray params) {
     JsonObject env = new JsonObject().put("HOME", home.toString()).put("ANTHROPIC_BASE_URL", fake.anthropicBaseUrl())
         .put("ANTHROPIC_API_KEY", key).put("CLAUDE_CODE_MAX_RETRIES", "0")
-        .put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        .put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+        // else the CLI keeps its scratch files under /tmp/claude-<uid>
+        .put("TMPDIR", home.resolve("tmp").toString());
     HttpResponse<Buffer> created = atrium.post("/api/v1/workers", new JsonObject().put("worker_name", name)
         .put("type", "claudecode").put("env_vars", env).put("command_params", params));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);

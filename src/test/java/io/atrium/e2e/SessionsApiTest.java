@@ -53,6 +53,15 @@ class SessionsApiTest {
   }
 
   @Test
+  void healthSaysWhetherEachCliIsInstalled() {
+    JsonObject health = ok(atrium.get("/health"), 200);
+    assertThat(health.getString("status")).isEqualTo("ok");
+    JsonObject claude = health.getJsonObject("sessions").getJsonObject("clis").getJsonObject("claudecode");
+    assertThat(claude.getString("program")).endsWith("no-such-claude");
+    assertThat(claude.getBoolean("available")).isFalse();
+  }
+
+  @Test
   void aWorkerIsRegisteredOnceAndItsEnvValuesAreNeverShownInFull() {
     String key = "sk-ant-secret-value-1234567890";
     JsonObject created = ok(atrium.post("/api/v1/workers", new JsonObject().put("worker_name", "laptop-cc")

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,10 +29,18 @@ public final class FakeCodingModelServer {
   /** The key the fake accepts unless another is given. */
   public static final String KEY = "sk-test-atrium-coding-5d1f08c2b7e94a36";
 
+  /** The command of {@link Turn#toolUse()}; its output proves the CLI really ran the tool. */
+  public static final String TOOL_COMMAND = "echo tool-ran-ok";
+
+  /** The answer to a side request (OpenCode asking for a session title); it neither counts nor takes a script. */
+  public static final String SIDE_ANSWER = "Fake session title";
+
+  private static final Set<String> MODEL_PATHS = Set.of("/v1/messages", "/v1/chat/completions");
+
   /** One request as received; {@code body} is empty when there was none or it was not JSON. */
   public record Received(String method, String path, String query, MultiMap headers, JsonObject body) {
     public boolean isModelRequest() {
-      return "POST".equals(method) && (path.equals("/v1/messages") || path.equals("/v1/chat/completions"));
+      return "POST".equals(method) && MODEL_PATHS.contains(path);
     }
   }
 
@@ -78,12 +87,6 @@ public final class FakeCodingModelServer {
     }
   }
 
-  /** The command of {@link Turn#toolUse()}; its output proves the CLI really ran the tool. */
-  public static final String TOOL_COMMAND = "echo tool-ran-ok";
-
-  /** The answer to a side request (OpenCode asking for a session title); it neither counts nor takes a script. */
-  public static final String SIDE_ANSWER = "Fake session title";
-
   public final List<Received> received = new CopyOnWriteArrayList<>();
   public final ConcurrentLinkedDeque<Turn> script = new ConcurrentLinkedDeque<>();
   /**
@@ -91,7 +94,7 @@ public final class FakeCodingModelServer {
    * a lasting outage, for clients that retry (OpenCode retries 429 and 5xx on its own).
    */
   public volatile int outage;
-  /** Model answers begun (the n of "Answer n"), scripted or not. */
+  /** Model requests taken, scripted or not (the n of "Answer n"); side requests and outage refusals do not count. */
   public final AtomicInteger answers = new AtomicInteger();
   /** Responses the client closed before the fake ended them: a cancelled stream, a hung request given up. */
   public final AtomicInteger clientHangUps = new AtomicInteger();
@@ -149,9 +152,9 @@ public final class FakeCodingModelServer {
     return received.stream().filter(Received::isModelRequest).toList();
   }
 
-  /** The answer text the fake gives, unscripted, as answer {@code n} to {@code seen}. */
-  public static String defaultAnswer(int n, UserTurns.Seen seen) {
-    return "Answer " + n + ": seen " + seen.userTurns() + " user turns; last: " + seen.lastUserText();
+  /** The text the fake answers, unscripted, to model request {@code n}. */
+  public static String defaultAnswer(int n, int userTurns, String lastUserText) {
+    return "Answer " + n + ": seen " + userTurns + " user turns; last: " + lastUserText;
   }
 
   private void handle(HttpServerRequest request, Buffer body) {
@@ -172,7 +175,7 @@ public final class FakeCodingModelServer {
       response.setStatusCode(404).end(); // what api.anthropic.com answers to Claude Code's connectivity probe
     } else if (!wire.keyAccepted(request, key)) {
       sendError(response, wire, 401);
-    } else if (request.method() == HttpMethod.POST && (path.equals("/v1/messages") || path.equals("/v1/chat/completions"))) {
+    } else if (request.method() == HttpMethod.POST && MODEL_PATHS.contains(path)) {
       answer(response, wire, json);
     } else if (request.method() == HttpMethod.POST && path.equals("/v1/messages/count_tokens")) {
       sendJson(response, 200, new JsonObject().put("input_tokens", AnthropicWire.roughTokens(json)));
@@ -196,7 +199,8 @@ public final class FakeCodingModelServer {
     }
     int n = answers.incrementAndGet();
     Turn turn = script.poll();
-    String defaultText = defaultAnswer(n, wire.seen(request));
+    UserTurns.Seen seen = wire.seen(request);
+    String defaultText = defaultAnswer(n, seen.userTurns(), seen.lastUserText());
     switch (turn) {
       case Turn.Hang hang -> {
         // taken and left open: the client's timeout or cancel is what the test watches
