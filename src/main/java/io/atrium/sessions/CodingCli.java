@@ -32,6 +32,18 @@ interface CodingCli {
    */
   Path transcript(Map<String, String> env, Path claudeHome, Path projectPath, String rawConversationId);
 
-  /** Whether this CLI's failed turn means the provider refused the worker's key, and which variable holds it. */
+  /** Where the worker's provider key is set, for the error that says the provider refused it. */
   String keyVariable();
+
+  /** The process has exited with {@code exitCode}: a CLI without a result line settles the turn here. */
+  default void ended(TurnOutput turn, int exitCode) {
+  }
+
+  /**
+   * For a CLI whose history is not a file ({@link #transcript} null): the command that prints the session as JSON,
+   * or null when there is none.
+   */
+  default List<String> exportCommand(String program, String rawConversationId) {
+    return null;
+  }
 }

@@ -94,8 +94,11 @@ final class ConversationIndexer {
       if ("queue-operation".equals(message.getString("message_type"))) {
         continue; // the CLI's queue bookkeeping repeats the user's prompt word for word
       }
-      String text = TranscriptReader.searchableText(new SyncedMessage(message.getString("uuid"),
-          message.getString("message_type"), message.getJsonObject("content"), message.getString("timestamp"))).strip();
+      JsonObject content = message.getJsonObject("content");
+      // OpenCode's exported messages are {info, parts}; Claude Code's transcript lines hold a message
+      String text = (content.containsKey("parts") && content.containsKey("info") ? OpenCode.searchableText(content)
+          : TranscriptReader.searchableText(new SyncedMessage(message.getString("uuid"), message.getString("message_type"),
+              content, message.getString("timestamp")))).strip();
       if (text.isEmpty()) {
         continue;
       }

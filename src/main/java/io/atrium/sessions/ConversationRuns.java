@@ -262,6 +262,7 @@ final class ConversationRuns {
   }
 
   private void ended(Run run, CliProcess.Exit exit) {
+    run.turn.cli().ended(run.output, exit.code());
     for (JsonObject event : run.output.drainEvents()) {
       publish(run, event.getString("kind"), event);
     }

@@ -36,9 +36,9 @@ public final class SessionsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = SessionSettings.fromJson(config());
-    List<CodingCli> clis = List.of(new ClaudeCode());
+    List<CodingCli> clis = List.of(new ClaudeCode(), new OpenCode());
     registry = new WorkerRegistry(clis, Map.of("claudecode", settings.claudeCommand(), "opencode", settings.openCodeCommand()));
-    sync = new TranscriptSync(vertx, settings.claudeHome(), new ConversationIndexer(vertx));
+    sync = new TranscriptSync(vertx, settings.claudeHome(), registry, new ConversationIndexer(vertx));
     runs = new ConversationRuns(vertx, settings, sync);
     return abandonLeftRuns().compose(v -> Future.all(List.of(
         serve(Addresses.SESSIONS_STATUS, body -> status()),

@@ -2,6 +2,7 @@ package io.atrium.sessions;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -26,12 +28,17 @@ final class TranscriptSync {
 
   private final Vertx vertx;
   private final Path claudeHome;
+  private static final long EXPORT_TIMEOUT_S = 120;
+  private static final int MAX_EXPORT_BYTES = 512 * 1024 * 1024;
+
   private final ConversationIndexer indexer;
+  private final WorkerRegistry registry;
   private final Map<String, Future<JsonObject>> inFlight = new HashMap<>();
 
-  TranscriptSync(Vertx vertx, Path claudeHome, ConversationIndexer indexer) {
+  TranscriptSync(Vertx vertx, Path claudeHome, WorkerRegistry registry, ConversationIndexer indexer) {
     this.vertx = vertx;
     this.claudeHome = claudeHome;
+    this.registry = registry;
     this.indexer = indexer;
   }
 
@@ -63,7 +70,7 @@ final class TranscriptSync {
     }
     Path file = cli.transcript(env, claudeHome, Path.of(conversation.getString("project_path")), rawId);
     if (file == null) {
-      return total(id).map(total -> total.put("synced", false).put("reason", cli.type() + " keeps no transcript file"));
+      return exported(conversation, cli, env, rawId);
     }
     JsonObject sync = conversation.getJsonObject("metadata", new JsonObject()).getJsonObject("sync", new JsonObject());
     long from = file.toString().equals(sync.getString("file")) ? sync.getLong("offset", 0L) : 0L;
@@ -85,6 +92,64 @@ final class TranscriptSync {
       total.put("added", added[0]).put("synced", read != null).put("file", file.toString());
       return read == null ? total.put("reason", "the CLI's transcript " + file + " does not exist (yet)") : total;
     }));
+  }
+
+  /**
+   * A CLI that keeps its history in a database of its own (OpenCode) prints it on request: the whole session as JSON,
+   * whose messages are stored in batches, known ids skipped.
+   */
+  private Future<JsonObject> exported(JsonObject conversation, CodingCli cli, Map<String, String> env, String rawId) {
+    String id = conversation.getString("id");
+    int[] added = {0};
+    return offContext(() -> {
+      String program = registry.findProgram(cli, env);
+      if (program == null) {
+        throw ErrorCode.UNAVAILABLE.exception("the " + cli.type() + " program '" + registry.configuredProgram(cli)
+            + "' is not installed or not on PATH (" + cli.programSetting() + ")", cli.programSetting());
+      }
+      JsonObject export = export(cli.exportCommand(program, rawId), Path.of(conversation.getString("project_path")), env);
+      List<SyncedMessage> messages = OpenCode.exported(export);
+      for (int start = 0; start < messages.size(); start += BATCH) {
+        JsonArray batch = new JsonArray();
+        messages.subList(start, Math.min(messages.size(), start + BATCH)).forEach(m -> batch.add(new JsonObject()
+            .put("uuid", m.uuid()).put("message_type", m.type()).put("content", m.content()).put("timestamp", m.timestamp())));
+        added[0] += Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject().put("conversation_id", id)
+            .put("messages", batch), STORE_TIMEOUT_MS).await().getInteger("added");
+      }
+      return messages.size();
+    }).compose(count -> total(id).map(total -> total.put("added", added[0]).put("synced", true)));
+  }
+
+  /** Runs the export command in the project folder with the worker's environment; blocking. */
+  private static JsonObject export(List<String> command, Path directory, Map<String, String> env) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().keySet().removeIf(name -> name.startsWith("ATRIUM_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    // a stuck export is killed, which also ends the read below
+    process.onExit().orTimeout(EXPORT_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)
+        .exceptionally(timedOut -> {
+          CliProcess.kill(process.toHandle());
+          return process;
+        });
+    try (var out = process.getInputStream()) {
+      byte[] json = out.readNBytes(MAX_EXPORT_BYTES + 1);
+      if (!process.waitFor(EXPORT_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw ErrorCode.BAD_GATEWAY.exception(command.get(0) + " export did not finish in " + EXPORT_TIMEOUT_S + " s");
+      }
+      if (json.length > MAX_EXPORT_BYTES) {
+        throw ErrorCode.TOO_LARGE.exception("the exported session is over " + MAX_EXPORT_BYTES / (1024 * 1024) + " MB");
+      }
+      if (process.exitValue() != 0) {
+        throw ErrorCode.BAD_GATEWAY.exception(String.join(" ", command.subList(1, command.size())) + " exited with code "
+            + process.exitValue());
+      }
+      return new JsonObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      CliProcess.kill(process.toHandle());
+    }
   }
 
   private Future<JsonObject> total(String id) {

@@ -19,6 +19,9 @@ final class TurnOutput {
   private JsonObject result;
   private CliError error;
   private boolean streamedText;
+  private boolean started;
+  private final JsonObject usage = new JsonObject();
+  private double cost;
 
   void event(String kind, JsonObject fields) {
     events.add(fields.copy().put("kind", kind));
@@ -60,6 +63,45 @@ final class TurnOutput {
   void error(int status, String message) {
     error = new CliError(status, message);
     event("error", new JsonObject().put("status", status).put("message", message));
+  }
+
+  boolean started() {
+    return started;
+  }
+
+  void started(boolean value) {
+    started = value;
+  }
+
+  /** Adds a step's token counts (numbers summed field by field, nested objects too) and cost. */
+  void addUsage(JsonObject tokens, Object stepCost) {
+    if (tokens != null) {
+      add(usage, tokens);
+    }
+    if (stepCost instanceof Number number) {
+      cost += number.doubleValue();
+    }
+  }
+
+  private static void add(JsonObject into, JsonObject more) {
+    more.forEach(entry -> {
+      if (entry.getValue() instanceof Number number) {
+        Object known = into.getValue(entry.getKey());
+        into.put(entry.getKey(), (known instanceof Number sum ? sum.longValue() : 0L) + number.longValue());
+      } else if (entry.getValue() instanceof JsonObject nested) {
+        JsonObject sum = into.getValue(entry.getKey()) instanceof JsonObject known ? known : new JsonObject();
+        add(sum, nested);
+        into.put(entry.getKey(), sum);
+      }
+    });
+  }
+
+  JsonObject usage() {
+    return usage.copy();
+  }
+
+  double cost() {
+    return cost;
   }
 
   List<JsonObject> drainEvents() {
