@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
 final class CliProcess {
   private static final Logger LOG = LoggerFactory.getLogger(CliProcess.class);
   private static final int STDERR_TAIL = 16 * 1024;
+  /**
+   * After the CLI exits, how long its output may take to drain. A process it started and left behind (a tool's
+   * server) can hold stdout open for ever: the run ends anyway, with what was read by then.
+   */
+  private static final long DRAIN_AFTER_EXIT_MS = 2000;
 
   /** How the process ended: its exit code, the end of what it wrote to stderr, lines too long or not JSON. */
   record Exit(int code, String stderrTail, int skippedLines) {
@@ -37,6 +42,7 @@ final class CliProcess {
   private final StderrTail stderr = new StderrTail();
   private volatile long lastOutputNanos = System.nanoTime();
   private volatile int skippedLines;
+  private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
   private CliProcess(Process process) {
     this.process = process;
@@ -56,6 +62,18 @@ final class CliProcess {
     CliProcess cli = new CliProcess(process);
     Thread.ofVirtual().name("atrium-cli-err-" + process.pid()).start(() -> cli.stderr.drain(process.getErrorStream()));
     Thread.ofVirtual().name("atrium-cli-out-" + process.pid()).start(() -> cli.readOut(maxLineBytes, context, onLine));
+    process.onExit().thenRun(() -> Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(DRAIN_AFTER_EXIT_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!cli.finished.get()) {
+        LOG.info("pid {} exited but its output is still held open (by a process it left running); the run ends now",
+            process.pid());
+        cli.finish(context);
+      }
+    }));
     try (OutputStream stdin = process.getOutputStream()) {
       stdin.write(input.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -124,16 +142,26 @@ final class CliProcess {
     } catch (IOException e) {
       LOG.debug("reading the output of pid {}: {}", process.pid(), e.getMessage());
     }
-    int code = waitFor();
+    waitFor();
     stderr.awaitEnd();
-    Exit ended = new Exit(code, stderr.tail(), skippedLines);
-    context.runOnContext(v -> exit.complete(ended));
+    finish(context);
+  }
+
+  /** Reports the exit once, whichever comes first: the output drained, or the drain's grace after the exit. */
+  private void finish(Context context) {
+    if (finished.compareAndSet(false, true)) {
+      Exit ended = new Exit(waitFor(), stderr.tail(), skippedLines);
+      context.runOnContext(v -> exit.complete(ended));
+    }
   }
 
   private void deliver(ByteArrayOutputStream bytes, Context context, Consumer<JsonObject> onLine) {
     String text = bytes.toString(StandardCharsets.UTF_8).strip();
     if (text.isEmpty()) {
       return;
+    }
+    if (finished.get()) {
+      return; // the run was ended after the CLI's exit: what a leftover process prints is not the turn's
     }
     try {
       JsonObject json = new JsonObject(text);
@@ -182,7 +210,7 @@ final class CliProcess {
 
     void awaitEnd() {
       try {
-        ended.future().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        ended.future().toCompletionStage().toCompletableFuture().get(1, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
         // a grandchild may hold stderr open after the CLI exits: report what there is
       }

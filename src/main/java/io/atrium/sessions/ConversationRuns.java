@@ -69,6 +69,8 @@ final class ConversationRuns {
     ErrorCode stopCode;
     boolean rawIdSaved;
     long seq;
+    /** The run's row and its input line are written: its run id is known. */
+    Future<Void> recorded = Future.succeededFuture();
 
     Run(Turn turn) {
       this.turn = turn;
@@ -122,8 +124,10 @@ final class ConversationRuns {
         return Future.failedFuture(ErrorCode.CONFLICT.exception("conversation " + id + " already has "
             + waiting.size() + " inputs queued (sessions.max_queued)", "queue"));
       }
+      // in the queue at once, so its turn keeps its place; it starts only once recorded (next() waits for that)
       waiting.add(run);
-      record(run, "queued")
+      run.recorded = record(run, "queued");
+      run.recorded
           .onSuccess(v -> run.accepted.tryComplete(accepted(run, "queued")))
           .onFailure(e -> dropQueued(run, e));
       return stream ? run.accepted.future() : run.reply.future();
@@ -141,9 +145,11 @@ final class ConversationRuns {
     if (waiting != null) {
       for (Run queuedRun : waiting) {
         queuedRun.cancelled = true;
-        finishRecord(queuedRun, "cancelled", null, "cancelled before it ran", null);
-        queuedRun.reply.complete(outcome(queuedRun, "cancelled"));
-        publish(queuedRun, "status", new JsonObject().put("status", "cancelled"));
+        queuedRun.recorded.onComplete(v -> {
+          finishRecord(queuedRun, "cancelled", null, "cancelled before it ran", null);
+          queuedRun.reply.tryComplete(outcome(queuedRun, "cancelled"));
+          publish(queuedRun, "status", new JsonObject().put("status", "cancelled"));
+        });
         dropped++;
       }
     }
@@ -317,10 +323,10 @@ final class ConversationRuns {
             Throwable answer = new Failure(failed.code(), failed.message(), failed.field(), failed.retryAfterSeconds(),
                 failed.details().copy().put("run_id", run.runId).put("status", status)).toException();
             run.accepted.tryFail(answer);
-            run.reply.fail(answer);
+            run.reply.tryFail(answer);
           } else {
             run.accepted.tryComplete(outcome(run, status));
-            run.reply.complete(outcome(run, status));
+            run.reply.tryComplete(outcome(run, status));
           }
           next(run.turn.conversationId(), run);
         });
@@ -338,8 +344,9 @@ final class ConversationRuns {
     }
     active.put(conversationId, next);
     // the queued input resumes the session its predecessor started
-    store(Addresses.STORE_CONVERSATION_GET, new JsonObject().put("id", conversationId))
+    next.recorded.compose(v -> store(Addresses.STORE_CONVERSATION_GET, new JsonObject().put("id", conversationId)))
         .onSuccess(fresh -> {
+          publish(next, "status", new JsonObject().put("status", "running"));
           next.turn = new Turn(fresh, next.turn.worker(), next.turn.cli(), next.turn.program(), next.turn.input(),
               next.turn.requestId());
           store(Addresses.STORE_RUN_START, new JsonObject().put("run_id", next.runId).put("status", "running"))
@@ -354,7 +361,7 @@ final class ConversationRuns {
       waiting.remove(run);
     }
     run.accepted.tryFail(e);
-    run.reply.fail(e);
+    run.reply.tryFail(e);
   }
 
   private static JsonObject accepted(Run run, String status) {

@@ -218,7 +218,7 @@ public final class TranscriptReader {
         skipped++;
         return;
       }
-      batch.add(new SyncedMessage(uuid(json, lineStart), type, json, string(json, "timestamp")));
+      batch.add(new SyncedMessage(uuid(json, lineStart), type, json, string(json, "timestamp"), text));
       kept++;
       if (batch.size() == batchSize) {
         flush();

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * for the first and then reads only what is new.
  */
 final class TranscriptSync {
-  private static final int BATCH = 500;
+  private static final int BATCH = 2000;
   private static final long STORE_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
@@ -79,15 +79,19 @@ final class TranscriptSync {
       if (!Files.exists(file)) {
         return null;
       }
-      return TranscriptReader.read(file, from, BATCH, (batch, offsetAfter) -> {
+      // one batch is stored while the next is read: at most one in flight, so offsets still commit in order
+      @SuppressWarnings("unchecked")
+      Future<JsonObject>[] inFlight = new Future[] {Future.succeededFuture(new JsonObject().put("added", 0))};
+      TranscriptReader.ReadResult read = TranscriptReader.read(file, from, BATCH, (batch, offsetAfter) -> {
         JsonArray messages = new JsonArray();
-        batch.forEach(m -> messages.add(new JsonObject().put("uuid", m.uuid()).put("message_type", m.type())
-            .put("content", m.content()).put("timestamp", m.timestamp())));
-        JsonObject stored = Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject()
-            .put("conversation_id", id).put("messages", messages)
-            .put("sync", new JsonObject().put("file", file.toString()).put("offset", offsetAfter)), STORE_TIMEOUT_MS).await();
-        added[0] += stored.getInteger("added");
+        batch.forEach(m -> messages.add(stored(m)));
+        added[0] += inFlight[0].await().getInteger("added");
+        inFlight[0] = Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject()
+            .put("conversation_id", id).put("messages", messages).put("count", false)
+            .put("sync", new JsonObject().put("file", file.toString()).put("offset", offsetAfter)), STORE_TIMEOUT_MS);
       });
+      added[0] += inFlight[0].await().getInteger("added");
+      return read;
     }).compose(read -> total(id).map(total -> {
       total.put("added", added[0]).put("synced", read != null).put("file", file.toString());
       return read == null ? total.put("reason", "the CLI's transcript " + file + " does not exist (yet)") : total;
@@ -111,10 +115,9 @@ final class TranscriptSync {
       List<SyncedMessage> messages = OpenCode.exported(export);
       for (int start = 0; start < messages.size(); start += BATCH) {
         JsonArray batch = new JsonArray();
-        messages.subList(start, Math.min(messages.size(), start + BATCH)).forEach(m -> batch.add(new JsonObject()
-            .put("uuid", m.uuid()).put("message_type", m.type()).put("content", m.content()).put("timestamp", m.timestamp())));
+        messages.subList(start, Math.min(messages.size(), start + BATCH)).forEach(m -> batch.add(stored(m)));
         added[0] += Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject().put("conversation_id", id)
-            .put("messages", batch), STORE_TIMEOUT_MS).await().getInteger("added");
+            .put("messages", batch).put("count", false), STORE_TIMEOUT_MS).await().getInteger("added");
       }
       return messages.size();
     }).compose(count -> total(id).map(total -> total.put("added", added[0]).put("synced", true)));
@@ -150,6 +153,12 @@ final class TranscriptSync {
     } finally {
       CliProcess.kill(process.toHandle());
     }
+  }
+
+  /** A message as the store takes it: the content as its JSON text (a string crosses the bus without a deep copy). */
+  private static JsonObject stored(SyncedMessage message) {
+    return new JsonObject().put("uuid", message.uuid()).put("message_type", message.type())
+        .put("content_json", message.contentJson()).put("timestamp", message.timestamp());
   }
 
   private Future<JsonObject> total(String id) {

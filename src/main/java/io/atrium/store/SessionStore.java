@@ -268,9 +268,9 @@ final class SessionStore {
   }
 
   /**
-   * {conversation_id, messages: [{uuid, message_type, content, timestamp?}], sync: {…}?} → {added, total}: messages
-   * whose uuid is known are skipped; {@code sync} (where the next sync starts) is stored in the conversation's
-   * metadata in the same transaction.
+   * {conversation_id, messages: [{uuid, message_type, content | content_json, timestamp?}], sync: {…}?, count?} →
+   * {added, total (unless count is false)}: messages whose uuid is known are skipped; {@code sync} (where the next
+   * sync starts) is stored in the conversation's metadata in the same transaction.
    */
   private JsonObject appendMessages(JsonObject body) throws SQLException {
     String id = conversationId(body);
@@ -284,11 +284,14 @@ final class SessionStore {
         added += w.update("INSERT INTO messages (conversation_id, worker_id, message_type, uuid, content, timestamp) "
                 + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING", id, conversation.getString("worker_id"),
             Fields.text(message, "message_type", 64, true), Fields.text(message, "uuid", 200, true),
-            message.getJsonObject("content").encode(), message.getString("timestamp"));
+            content(message), message.getString("timestamp"));
       }
       if (sync != null) {
         w.update("UPDATE conversations SET metadata = ? WHERE id = ?",
             conversation.getJsonObject("metadata").put("sync", sync).encode(), id);
+      }
+      if (!body.getBoolean("count", true)) {
+        return new JsonObject().put("added", added);
       }
       PreparedStatement count = w.prepare("SELECT COUNT(*) FROM messages WHERE conversation_id = ?");
       SqliteWriter.bind(count, id);
@@ -297,6 +300,18 @@ final class SessionStore {
         return new JsonObject().put("added", added).put("total", rows.getLong(1));
       }
     });
+  }
+
+  /** A message's content as JSON text: given as text ({@code content_json}, checked to be an object) or as an object. */
+  private static String content(JsonObject message) {
+    Object text = message.getValue("content_json");
+    if (text instanceof String json) {
+      if (!json.startsWith("{")) {
+        throw ErrorCode.INVALID_REQUEST.exception("content_json must be a JSON object", "content_json");
+      }
+      return json;
+    }
+    return message.getJsonObject("content").encode();
   }
 
   /** {conversation_id, limit, after_id} → {messages: [...], total}, oldest first, from after_id on. */
