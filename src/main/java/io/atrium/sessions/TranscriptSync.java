@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  * for the first and then reads only what is new.
  */
 final class TranscriptSync {
-  private static final int BATCH = 2000;
+  private static final int BATCH = 500;
   private static final long STORE_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
