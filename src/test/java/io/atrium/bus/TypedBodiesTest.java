@@ -79,17 +79,25 @@ class TypedBodiesTest {
     JsonObject json = explained.toJson();
     assertThat(json.fieldNames()).containsExactly("resource_id", "chunk_id", "score", "text", "highlight", "source",
         "match");
-    assertThat(json.getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/bio.pdf").put("page", 7));
+    assertThat(json.getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/bio.pdf").put("page", 7)
+        .put("source_type", "document"));
     assertThat(json.getJsonObject("match").fieldNames())
         .containsExactly("fts_rank", "vector_rank", "fusion", "fts_score", "vector_score");
     assertThat(SearchHit.fromJson(json)).isEqualTo(explained);
 
     SearchHit vectorOnly = new SearchHit(3, 42, 0.5, "t", "t", "/docs/a.txt", null,
         new SearchHit.Match(null, 2, null, null, null));
-    assertThat(vectorOnly.toJson().getJsonObject("source").fieldNames()).containsExactly("file_path");
+    assertThat(vectorOnly.toJson().getJsonObject("source").fieldNames()).containsExactly("file_path", "source_type");
     assertThat(vectorOnly.toJson().getJsonObject("match")).isEqualTo(new JsonObject().put("vector_rank", 2));
     assertThat(SearchHit.listFrom(new JsonObject().put("results", new JsonArray().add(json).add(vectorOnly.toJson()))))
         .containsExactly(explained, vectorOnly);
+
+    SearchHit inAConversation = new SearchHit(5, 43, 0.7, "assistant: done", "assistant: done", "conversations/cc/c-1",
+        null, new SearchHit.Match(1, null, null, null, null), new SearchHit.Conversation("c-1", "cc", "m-9"));
+    assertThat(inAConversation.toJson().getJsonObject("source")).isEqualTo(new JsonObject()
+        .put("file_path", "conversations/cc/c-1").put("source_type", "conversation").put("conversation_id", "c-1")
+        .put("worker_name", "cc").put("message_uuid", "m-9"));
+    assertThat(SearchHit.fromJson(inAConversation.toJson())).isEqualTo(inAConversation);
   }
 
   @Test

@@ -112,9 +112,10 @@ class ClaudeCodeSessionsTest {
     JsonObject query = new JsonObject().put("query", "zebrafish migration aquarium tables").put("top_k", 5);
     JsonArray results;
     try (EventLog ticks = EventLog.ticks(atrium.vertx, Duration.ofMillis(200))) {
+      // this worker's conversations only: other tests' conversations are found by vector similarity too
       results = ticks.awaitState("the conversation indexed for search", Duration.ofSeconds(60),
-          () -> atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "conversation")))
-              .getJsonArray("results"), found -> !found.isEmpty());
+          () -> atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "conversation")
+              .put("worker_name", "cc-search"))).getJsonArray("results"), found -> !found.isEmpty());
     }
     JsonObject source = results.getJsonObject(0).getJsonObject("source");
     assertThat(source.getString("source_type")).isEqualTo("conversation");

@@ -16,7 +16,8 @@ class HttpSettingsTest {
         .put("http", defaults.getJsonObject("http"))
         .put("chat", defaults.getJsonObject("chat").copy().put("timeout_ms", 1_000).put("max_attempts", 2)
             .put("max_retry_wait_ms", 500))
-        .put("agent", defaults.getJsonObject("agent").copy().put("max_attempts", 3));
+        .put("agent", defaults.getJsonObject("agent").copy().put("max_attempts", 3))
+        .put("sessions", defaults.getJsonObject("sessions").copy().put("max_run_s", 60).put("max_queued", 2));
 
     HttpSettings settings = HttpSettings.fromJson(config);
 
@@ -24,6 +25,8 @@ class HttpSettingsTest {
     assertThat(settings.chatTimeoutMs()).isEqualTo(chat);
     assertThat(settings.agentTimeoutMs()).isEqualTo(3 * chat + 30_000);
     assertThat(settings.mediaTimeoutMs()).isEqualTo(chat + 120_000);
+    assertThat(settings.sessionInputTimeoutMs()).as("an input waits for the two queued before it, then runs")
+        .isEqualTo(3 * 60_000 + 60_000);
   }
 
   @Test

@@ -46,10 +46,12 @@ class SearchPlanTest {
     JsonObject first = results.getJsonObject(0);
     assertThat(first.getLong("resource_id")).isEqualTo(1L);
     assertThat(first.getString("text")).isEqualTo("zebra stripes confuse flies");
-    assertThat(first.getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/zebras.pdf").put("page", 3));
+    assertThat(first.getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/zebras.pdf").put("page", 3)
+        .put("source_type", "document"));
     assertThat(first.getJsonObject("match")).isEqualTo(new JsonObject().put("fts_rank", 1).put("vector_rank", 2));
     assertThat(first.getString("highlight")).contains("zebra");
-    assertThat(results.getJsonObject(1).getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/horses.txt"));
+    assertThat(results.getJsonObject(1).getJsonObject("source")).isEqualTo(new JsonObject().put("file_path", "/docs/horses.txt")
+        .put("source_type", "document"));
     assertThat(reply.getJsonObject("engines")).isEqualTo(new JsonObject().put("full_text", "fts5").put("vector", "exact"));
     assertThat(reply.containsKey("degraded")).isFalse();
   }
