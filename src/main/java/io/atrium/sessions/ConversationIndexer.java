@@ -67,7 +67,8 @@ final class ConversationIndexer {
               return Bus.request(vertx, Addresses.EMBED_DOCUMENT, document.put("resource_id", resourceId), EMBED_TIMEOUT_MS)
                   .map(EmbeddedDocument::fromJson)
                   .compose(embedded -> Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE,
-                      new ChunksReplace(resourceId, "messages:" + messages.size(), embedded.model(), embedded.chunks())
+                      // the hash the store gave the conversation's resource: indexed, it stays synced
+                      new ChunksReplace(resourceId, "conversation", embedded.model(), embedded.chunks())
                           .toJson(), 60_000))
                   .mapEmpty();
             }));

@@ -24,6 +24,8 @@ final class SessionStore {
   private static final String NOW = ResourceStore.NOW;
   /** Rows of one INSERT of synced messages (6 parameters each, well under SQLite's 32,766). */
   private static final int ROWS_PER_INSERT = 100;
+  /** The file_hash and indexed_hash of a conversation's resource: it has no file to change. */
+  static final String CONVERSATION_HASH = "conversation";
 
   private final SqliteWriter writer;
 
@@ -238,8 +240,9 @@ final class SessionStore {
       if (known != null && exists(w, "SELECT 1 FROM resources WHERE id = ?", known)) {
         return new JsonObject().put("resource_id", known);
       }
-      PreparedStatement insert = w.prepare("INSERT INTO resources (file_path, file_type, sync_status, processing_stage) "
-          + "VALUES (?, 'conversation', 'synced', 'done') RETURNING id");
+      // file_hash = the hash every indexing records, so a replace leaves it synced and a restart never queues it
+      PreparedStatement insert = w.prepare("INSERT INTO resources (file_path, file_hash, file_type, sync_status, "
+          + "processing_stage) VALUES (?, '" + CONVERSATION_HASH + "', 'conversation', 'synced', 'done') RETURNING id");
       SqliteWriter.bind(insert, "conversations/" + conversation.getString("worker_id") + "/" + id);
       long resourceId;
       try (ResultSet rows = insert.executeQuery()) {

@@ -125,6 +125,8 @@ class ClaudeCodeSessionsTest {
     assertThat(messages.stream().map(m -> ((JsonObject) m).getString("uuid")).toList())
         .as("the hit links to a message of the conversation").contains(source.getString("message_uuid"));
     assertThat(results.getJsonObject(0).getString("text")).contains("zebrafish");
+    JsonObject resource = ok(atrium.get("/ingest/status/" + results.getJsonObject(0).getLong("resource_id")));
+    assertThat(resource.getString("sync_status")).as("never queued for parsing at a restart").isEqualTo("synced");
 
     assertThat(atrium.search(query.copy().put("filters", new JsonObject().put("worker_name", "cc-search")))
         .getJsonArray("results")).isNotEmpty();
