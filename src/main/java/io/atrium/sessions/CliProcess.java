@@ -54,11 +54,7 @@ final class CliProcess {
    */
   static CliProcess start(List<String> command, Path directory, Map<String, String> env, String input,
       int maxLineBytes, Context context, Consumer<JsonObject> onLine) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
-    // the CLI runs tools the model chooses: atrium's own settings (its API tokens, provider keys) are not theirs
-    builder.environment().keySet().removeIf(name -> name.startsWith("ATRIUM_"));
-    builder.environment().putAll(env);
-    Process process = builder.start();
+    Process process = withWorkerEnvironment(new ProcessBuilder(command).directory(directory.toFile()), env).start();
     CliProcess cli = new CliProcess(process);
     Thread.ofVirtual().name("atrium-cli-err-" + process.pid()).start(() -> cli.stderr.drain(process.getErrorStream()));
     Thread.ofVirtual().name("atrium-cli-out-" + process.pid()).start(() -> cli.readOut(maxLineBytes, context, onLine));
@@ -81,6 +77,16 @@ final class CliProcess {
       LOG.debug("writing the input of pid {}: {}", process.pid(), e.getMessage());
     }
     return cli;
+  }
+
+  /**
+   * A CLI child's environment: atrium's, less its own {@code ATRIUM_*} settings (its API tokens, provider keys: the
+   * CLI runs tools the model chooses), plus the worker's env_vars.
+   */
+  static ProcessBuilder withWorkerEnvironment(ProcessBuilder builder, Map<String, String> env) {
+    builder.environment().keySet().removeIf(name -> name.startsWith("ATRIUM_"));
+    builder.environment().putAll(env);
+    return builder;
   }
 
   long pid() {

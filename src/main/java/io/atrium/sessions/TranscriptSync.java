@@ -125,12 +125,9 @@ final class TranscriptSync {
 
   /** Runs the export command in the project folder with the worker's environment; blocking. */
   private static JsonObject export(List<String> command, Path directory, Map<String, String> env) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+    Process process = CliProcess.withWorkerEnvironment(new ProcessBuilder(command).directory(directory.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().keySet().removeIf(name -> name.startsWith("ATRIUM_"));
-    builder.environment().putAll(env);
-    Process process = builder.start();
+        .redirectError(ProcessBuilder.Redirect.DISCARD), env).start();
     // a stuck export is killed, which also ends the read below
     process.onExit().orTimeout(EXPORT_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)
         .exceptionally(timedOut -> {
