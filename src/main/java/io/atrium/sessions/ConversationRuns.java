@@ -42,9 +42,7 @@ final class ConversationRuns {
     }
 
     Map<String, String> env() {
-      Map<String, String> env = new HashMap<>();
-      worker.getJsonObject("env_vars", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
-      return env;
+      return WorkerRegistry.env(worker);
     }
 
     List<String> params() {
@@ -165,6 +163,13 @@ final class ConversationRuns {
       run.process.kill();
     }
     return Future.succeededFuture(new JsonObject().put("cancelled", run.runId).put("dropped_queued", dropped));
+  }
+
+  /** Cancels what the conversation has running or queued, if anything (it is being deleted). */
+  void cancelIfAny(String conversationId) {
+    if (active.containsKey(conversationId) || queued.containsKey(conversationId)) {
+      cancel(conversationId);
+    }
   }
 
   /** Kills every CLI still running (atrium is stopping); their runs are ended at the next start. */

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -151,9 +150,7 @@ public final class SessionsVerticle extends VerticleBase {
     String id = id(body);
     return conversation(id)
         .compose(conversation -> {
-          if (runs.state(id).getValue("running") != null || runs.state(id).getInteger("queued") > 0) {
-            runs.cancel(id);
-          }
+          runs.cancelIfAny(id);
           return store(Addresses.STORE_CONVERSATION_DELETE, new JsonObject().put("id", id));
         })
         .compose(deleted -> {
@@ -220,8 +217,8 @@ public final class SessionsVerticle extends VerticleBase {
     return conversation(id).compose(conversation -> {
       String workerName = conversation.getString("worker_id");
       return store(Addresses.STORE_WORKER_GET, new JsonObject().put("worker_name", workerName))
-          .recover(e -> Future.failedFuture(ErrorCode.CONFLICT.exception("the worker " + workerName + " of conversation "
-              + id + " no longer exists; register a worker of that name to continue it", "id")))
+          .recover(e -> Future.failedFuture(notFound(e) ? ErrorCode.CONFLICT.exception("the worker " + workerName
+              + " of conversation " + id + " no longer exists; register a worker of that name to continue it", "id") : e))
           .compose(worker -> {
             CodingCli cli = registry.cli(worker.getString("type"));
             Map<String, String> env = env(worker);
@@ -250,8 +247,9 @@ public final class SessionsVerticle extends VerticleBase {
     return conversation(id).compose(conversation -> store(Addresses.STORE_WORKER_GET,
             new JsonObject().put("worker_name", conversation.getString("worker_id")))
         // a deleted worker's conversation still syncs, as the type it was opened with, from the default locations
-        .otherwise(e -> new JsonObject().put("type", conversation.getJsonObject("metadata", new JsonObject())
-            .getString("worker_type", WorkerRegistry.DEFAULT_TYPE)))
+        .recover(e -> notFound(e) ? Future.succeededFuture(new JsonObject().put("type", conversation
+            .getJsonObject("metadata", new JsonObject()).getString("worker_type", WorkerRegistry.DEFAULT_TYPE)))
+            : Future.failedFuture(e))
         .compose(worker -> sync.sync(conversation, registry.cli(worker.getString("type")), env(worker)))
         .map(result -> result.put("conversation_id", id)));
   }
@@ -268,10 +266,13 @@ public final class SessionsVerticle extends VerticleBase {
     return store(Addresses.STORE_CONVERSATION_GET, new JsonObject().put("id", id));
   }
 
-  private Map<String, String> env(JsonObject worker) {
-    Map<String, String> env = new HashMap<>();
-    worker.getJsonObject("env_vars", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
-    return env;
+  private static Map<String, String> env(JsonObject worker) {
+    return WorkerRegistry.env(worker);
+  }
+
+  /** Only a row that is not there means a deleted worker; a store that did not answer stays a failure. */
+  private static boolean notFound(Throwable failure) {
+    return io.atrium.bus.Failure.of(failure).code() == ErrorCode.NOT_FOUND;
   }
 
   private static String id(JsonObject body) {

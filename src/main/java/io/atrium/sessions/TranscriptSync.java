@@ -68,10 +68,15 @@ final class TranscriptSync {
     if (rawId == null) {
       return total(id).map(total -> total.put("synced", false).put("reason", "the CLI has not started a session yet"));
     }
-    Path file = cli.transcript(env, claudeHome, Path.of(conversation.getString("project_path")), rawId);
-    if (file == null) {
-      return exported(conversation, cli, env, rawId);
-    }
+    // finding the transcript looks at folders: off the event loop like the reading
+    return offContext(() -> java.util.Optional.ofNullable(
+            cli.transcript(env, claudeHome, Path.of(conversation.getString("project_path")), rawId)))
+        .compose(found -> found.isEmpty() ? exported(conversation, cli, env, rawId) : fromFile(conversation, found.get()));
+  }
+
+  /** Reads the transcript file from the offset the last sync of this file reached. */
+  private Future<JsonObject> fromFile(JsonObject conversation, Path file) {
+    String id = conversation.getString("id");
     JsonObject sync = conversation.getJsonObject("metadata", new JsonObject()).getJsonObject("sync", new JsonObject());
     long from = file.toString().equals(sync.getString("file")) ? sync.getLong("offset", 0L) : 0L;
     int[] added = {0};

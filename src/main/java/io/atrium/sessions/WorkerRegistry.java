@@ -91,6 +91,13 @@ final class WorkerRegistry {
         .put("command_params", list);
   }
 
+  /** A worker row's env_vars as the child's environment takes them. */
+  static Map<String, String> env(JsonObject worker) {
+    Map<String, String> env = new java.util.HashMap<>();
+    worker.getJsonObject("env_vars", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    return env;
+  }
+
   /** A worker row as clients see it: env values masked, so a key is never returned (or logged) in full. */
   static JsonObject shown(JsonObject row) {
     JsonObject masked = new JsonObject();
