@@ -17,6 +17,12 @@ final class ConversationFiles {
         .resolve(conversationId + ".input.jsonl");
   }
 
+  /** atrium's copy of the conversation's synced transcript lines, beside its inputs ({@link MessageLog}). */
+  static Path messages(Path conversationsDir, String workerName, String conversationId) {
+    return conversationsDir.resolve(workerName).resolve(conversationId.substring(0, 2))
+        .resolve(conversationId + ".messages.jsonl");
+  }
+
   /**
    * The project folder as its real path (symbolic links resolved, so a link cannot lead outside the roots): it must
    * exist, be a directory and lie under one of {@code allowedRoots}. Blocking (file checks).

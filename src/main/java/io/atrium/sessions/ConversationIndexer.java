@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,11 +32,13 @@ final class ConversationIndexer {
   static final int MAX_CHARS = 2_000_000;
 
   private final Vertx vertx;
+  private final Path conversationsDir;
   private final Map<String, Future<Void>> inFlight = new HashMap<>();
   private final Map<String, Boolean> again = new HashMap<>();
 
-  ConversationIndexer(Vertx vertx) {
+  ConversationIndexer(Vertx vertx, Path conversationsDir) {
     this.vertx = vertx;
+    this.conversationsDir = conversationsDir;
   }
 
   /** Indexes the conversation's messages now, or once more after the indexing in flight. */
@@ -57,10 +60,10 @@ final class ConversationIndexer {
   private Future<Void> indexNow(String conversationId) {
     return Bus.request(vertx, Addresses.STORE_CONVERSATION_RESOURCE, new JsonObject().put("conversation_id", conversationId),
             STORE_TIMEOUT_MS)
-        .compose(resource -> readMessages(conversationId, 0, new ArrayList<>())
-            .compose(messages -> {
+        .compose(resource -> newestTexts(conversationId, Long.MAX_VALUE, new ArrayList<>(), 0)
+            .compose(texts -> {
               long resourceId = resource.getLong("resource_id");
-              JsonObject document = document(messages);
+              JsonObject document = document(texts);
               if (document.getString("text").isBlank()) {
                 return Future.succeededFuture();
               }
@@ -74,49 +77,70 @@ final class ConversationIndexer {
             }));
   }
 
-  private Future<List<JsonObject>> readMessages(String conversationId, long afterId, List<JsonObject> into) {
+  /** A message's labelled text and its id, which becomes the page of the chunks that start in it. */
+  record MessageText(long id, String text) {
+  }
+
+  /**
+   * The texts of the newest messages, newest first, read page by page from the end until {@link #MAX_CHARS}: a long
+   * conversation's older history is never loaded.
+   */
+  private Future<List<MessageText>> newestTexts(String conversationId, long beforeId, List<MessageText> into, int size) {
     return Bus.request(vertx, Addresses.STORE_MESSAGES_LIST, new JsonObject().put("conversation_id", conversationId)
-            .put("after_id", afterId).put("limit", PAGE), STORE_TIMEOUT_MS)
+            .put("before_id", beforeId).put("limit", PAGE), STORE_TIMEOUT_MS)
         .compose(page -> {
           JsonArray messages = page.getJsonArray("messages");
-          messages.forEach(m -> into.add((JsonObject) m));
-          return messages.size() < PAGE ? Future.succeededFuture(into)
-              : readMessages(conversationId, messages.getJsonObject(messages.size() - 1).getLong("id"), into);
+          if (messages.isEmpty()) {
+            return Future.succeededFuture(into);
+          }
+          Path log = ConversationFiles.messages(conversationsDir, messages.getJsonObject(0).getString("worker_id"),
+              conversationId);
+          return vertx.executeBlocking(() -> MessageLog.fill(log, messages), false).compose(filled -> {
+            int total = size;
+            for (Object item : filled) {
+              JsonObject message = (JsonObject) item;
+              String text = text(message);
+              if (!text.isEmpty()) {
+                into.add(new MessageText(message.getLong("id"), text));
+                total += text.length() + 2;
+                if (total >= MAX_CHARS) {
+                  return Future.succeededFuture(into);
+                }
+              }
+            }
+            return messages.size() < PAGE ? Future.succeededFuture(into) : newestTexts(conversationId,
+                messages.getJsonObject(messages.size() - 1).getLong("id"), into, total);
+          });
         });
   }
 
-  /** {text, blocks: [[start, end, message id as the page, not a heading]]}: the newest messages' text within {@link #MAX_CHARS}. */
-  static JsonObject document(List<JsonObject> messages) {
-    List<String> texts = new ArrayList<>();
-    List<JsonObject> kept = new ArrayList<>();
-    int size = 0;
-    for (int i = messages.size() - 1; i >= 0 && size < MAX_CHARS; i--) {
-      JsonObject message = messages.get(i);
-      if ("queue-operation".equals(message.getString("message_type"))) {
-        continue; // the CLI's queue bookkeeping repeats the user's prompt word for word
-      }
-      JsonObject content = message.getJsonObject("content");
-      // OpenCode's exported messages are {info, parts}; Claude Code's transcript lines hold a message
-      String text = (content.containsKey("parts") && content.containsKey("info") ? OpenCode.searchableText(content)
-          : TranscriptReader.searchableText(new SyncedMessage(message.getString("uuid"), message.getString("message_type"),
-              content, message.getString("timestamp")))).strip();
-      if (text.isEmpty()) {
-        continue;
-      }
-      String labelled = message.getString("message_type") + ": " + text;
-      texts.add(0, labelled);
-      kept.add(0, message);
-      size += labelled.length() + 2;
+  /** What a stored message says, labelled with its type; empty for one with nothing to search in. */
+  static String text(JsonObject message) {
+    JsonObject content = message.getJsonObject("content");
+    if (content == null || "queue-operation".equals(message.getString("message_type"))) {
+      return ""; // the CLI's queue bookkeeping repeats the user's prompt word for word
     }
+    // OpenCode's exported messages are {info, parts}; Claude Code's transcript lines hold a message
+    String text = (content.containsKey("parts") && content.containsKey("info") ? OpenCode.searchableText(content)
+        : TranscriptReader.searchableText(message.getString("message_type"), content)).strip();
+    return text.isEmpty() ? "" : message.getString("message_type") + ": " + text;
+  }
+
+  /**
+   * {text, blocks: [[start, end, message id as the page, not a heading]]}: the messages' texts (given newest first)
+   * oldest first.
+   */
+  static JsonObject document(List<MessageText> newestFirst) {
     StringBuilder text = new StringBuilder();
     JsonArray blocks = new JsonArray();
-    for (int i = 0; i < texts.size(); i++) {
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      MessageText message = newestFirst.get(i);
       if (!text.isEmpty()) {
         text.append("\n\n");
       }
       int start = text.length();
-      text.append(texts.get(i));
-      blocks.add(new JsonArray().add(start).add(text.length()).add(kept.get(i).getLong("id")).add(false));
+      text.append(message.text());
+      blocks.add(new JsonArray().add(start).add(text.length()).add(message.id()).add(false));
     }
     return new JsonObject().put("text", text.toString()).put("blocks", blocks).put("content_type", "application/x-conversation");
   }

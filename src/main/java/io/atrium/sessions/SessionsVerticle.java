@@ -37,7 +37,8 @@ public final class SessionsVerticle extends VerticleBase {
     settings = SessionSettings.fromJson(config());
     List<CodingCli> clis = List.of(new ClaudeCode(), new OpenCode());
     registry = new WorkerRegistry(clis, Map.of("claudecode", settings.claudeCommand(), "opencode", settings.openCodeCommand()));
-    sync = new TranscriptSync(vertx, settings.claudeHome(), registry, new ConversationIndexer(vertx));
+    sync = new TranscriptSync(vertx, settings.claudeHome(), settings.conversationsDir(), registry,
+        new ConversationIndexer(vertx, settings.conversationsDir()));
     runs = new ConversationRuns(vertx, settings, sync);
     return abandonLeftRuns().compose(v -> Future.all(List.of(
         serve(Addresses.SESSIONS_STATUS, body -> status()),
@@ -154,14 +155,17 @@ public final class SessionsVerticle extends VerticleBase {
           return store(Addresses.STORE_CONVERSATION_DELETE, new JsonObject().put("id", id));
         })
         .compose(deleted -> {
-          Path inputs = ConversationFiles.inputs(settings.conversationsDir(), deleted.getJsonObject("conversation")
-              .getString("worker_id"), id);
+          String workerName = deleted.getJsonObject("conversation").getString("worker_id");
+          Path inputs = ConversationFiles.inputs(settings.conversationsDir(), workerName, id);
+          Path messages = ConversationFiles.messages(settings.conversationsDir(), workerName, id);
           Long resourceId = deleted.getLong("resource_id");
           Future<JsonObject> chunksGone = resourceId == null ? Future.succeededFuture()
               : store(Addresses.STORE_RESOURCE_DELETE, new JsonObject().put("id", resourceId));
-          return chunksGone.compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(inputs), false))
+          return chunksGone.compose(v -> vertx.executeBlocking(() -> new boolean[] {Files.deleteIfExists(inputs),
+                  Files.deleteIfExists(messages)}, false))
               .map(removed -> new JsonObject().put("deleted", true).put("id", id)
-                  .put("messages", deleted.getInteger("messages")).put("inputs_file_removed", removed));
+                  .put("messages", deleted.getInteger("messages")).put("inputs_file_removed", removed[0])
+                  .put("messages_file_removed", removed[1]));
         });
   }
 
@@ -239,7 +243,15 @@ public final class SessionsVerticle extends VerticleBase {
     String id = id(body);
     JsonObject query = new JsonObject().put("conversation_id", id).put("limit", bounded(body, "limit", 1, 1000, 100))
         .put("after_id", bounded(body, "after_id", 0, Integer.MAX_VALUE, 0));
-    return store(Addresses.STORE_MESSAGES_LIST, query).map(list -> list.put("conversation_id", id));
+    return store(Addresses.STORE_MESSAGES_LIST, query).compose(list -> {
+      JsonArray messages = list.getJsonArray("messages");
+      if (messages.isEmpty()) {
+        return Future.succeededFuture(list.put("conversation_id", id));
+      }
+      Path log = ConversationFiles.messages(settings.conversationsDir(), messages.getJsonObject(0).getString("worker_id"), id);
+      return vertx.executeBlocking(() -> MessageLog.fill(log, messages), false)
+          .map(filled -> list.put("conversation_id", id));
+    });
   }
 
   private Future<JsonObject> syncNow(JsonObject body) {

@@ -1,6 +1,8 @@
 package io.atrium.sessions;
 
-import io.vertx.core.json.DecodeException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -28,14 +30,25 @@ import org.slf4j.LoggerFactory;
 public final class TranscriptReader {
   public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
   private static final int CHUNK_BYTES = 64 * 1024;
+  /** A batch is handed over at its count or at this many bytes of lines, whichever comes first. */
+  static final int BATCH_BYTES = 16 * 1024 * 1024;
   /** The conversation itself; attachments, modes, summaries and prompt bookmarks are the CLI's own state. */
   private static final Set<String> KEPT_TYPES = Set.of("user", "assistant", "system", "queue-operation");
   private static final Logger LOG = LoggerFactory.getLogger(TranscriptReader.class);
+  private static final JsonFactory JSON = new JsonFactory();
 
   /** Takes one batch of messages; {@code offsetAfterBatch} is where a later sync resumes once the batch is kept. */
   @FunctionalInterface
   public interface BatchSink {
-    void accept(List<SyncedMessage> batch, long offsetAfterBatch) throws IOException;
+    void accept(List<Line> batch, long offsetAfterBatch) throws IOException;
+  }
+
+  /**
+   * One kept line of the transcript: {@code uuid} is the line's own, or a name-based one that is the same on every
+   * read of the same file; {@code timestamp} its ISO instant as written, or null; {@code offset} and {@code length}
+   * where its bytes are in the file (without the line end). The bytes are not held: a sync copies them file to file.
+   */
+  public record Line(String uuid, String type, String timestamp, long offset, int length) {
   }
 
   /** Where the next sync resumes, and how many complete lines were kept and skipped on the way. */
@@ -50,8 +63,8 @@ public final class TranscriptReader {
   }
 
   /**
-   * Hands the kept messages after {@code fromOffset} to {@code sink}, at most {@code batchSize} at a time, and
-   * returns the offset after the last complete line: a last line without its newline is being written and is read
+   * Hands the kept messages after {@code fromOffset} to {@code sink}, at most {@code batchSize} (and about
+   * {@link #BATCH_BYTES} of lines) at a time, and returns the offset after the last complete line: a last line without its newline is being written and is read
    * by the next sync. A file shorter than the offset, or without a line end just before it, was replaced and is
    * read again from the start. Lines longer than {@code maxLineBytes} and lines that are not JSON objects are
    * skipped; a missing file is an empty transcript. The returned offset can be past the last batch's when only
@@ -73,10 +86,9 @@ public final class TranscriptReader {
    * The text of a message worth indexing for search: text blocks, tool calls with their input, tool results;
    * not thinking. Lines are joined with newlines; a message with nothing to say gives an empty string.
    */
-  public static String searchableText(SyncedMessage message) {
+  public static String searchableText(String type, JsonObject line) {
     List<String> parts = new ArrayList<>();
-    JsonObject line = message.content();
-    if (message.type().equals("user") || message.type().equals("assistant")) {
+    if (type.equals("user") || type.equals("assistant")) {
       if (line.getValue("message") instanceof JsonObject body) {
         addContent(body.getValue("content"), parts);
       }
@@ -124,10 +136,6 @@ public final class TranscriptReader {
     return before.get(0) == '\n' ? fromOffset : 0;
   }
 
-  private static String string(JsonObject json, String key) {
-    return json.getValue(key) instanceof String s ? s : null;
-  }
-
   /** One read: the line being assembled across chunks, the batch being filled and the counts. */
   private static final class Pass {
     private final Path file;
@@ -139,7 +147,8 @@ public final class TranscriptReader {
     private byte[] partial = new byte[0];
     private int partialLength;
     private boolean oversized;
-    private List<SyncedMessage> batch = new ArrayList<>();
+    private List<Line> batch = new ArrayList<>();
+    private long batchBytes;
     private int kept;
     private int skipped;
 
@@ -180,7 +189,7 @@ public final class TranscriptReader {
         skipped++;
         LOG.debug("Skipping a line over {} bytes at offset {} of {}", maxLineBytes, lineStart, file);
       } else if (partialLength > 0) {
-        line(new String(partial, 0, partialLength, StandardCharsets.UTF_8), lineStart);
+        line(lineStart);
       }
       partialLength = 0;
     }
@@ -203,35 +212,36 @@ public final class TranscriptReader {
       partialLength += length;
     }
 
-    private void line(String text, long lineStart) throws IOException {
-      JsonObject json;
+    private void line(long lineStart) throws IOException {
+      LineFields fields;
       try {
-        json = new JsonObject(text);
-      } catch (DecodeException | ClassCastException notAnObject) {
+        fields = LineFields.of(partial, partialLength);
+      } catch (IOException notJson) {
+        fields = null;
+      }
+      if (fields == null) {
         skipped++;
-        LOG.debug("Skipping a line at offset {} of {} that is not a JSON object: {}", lineStart, file,
-            notAnObject.getMessage());
+        LOG.debug("Skipping a line at offset {} of {} that is not a JSON object", lineStart, file);
         return;
       }
-      String type = string(json, "type");
-      if (type == null || !KEPT_TYPES.contains(type)) {
+      if (fields.type == null || !KEPT_TYPES.contains(fields.type)) {
         skipped++;
         return;
       }
-      batch.add(new SyncedMessage(uuid(json, lineStart), type, json, string(json, "timestamp"), text));
+      batch.add(new Line(uuid(fields, lineStart), fields.type, fields.timestamp, lineStart, partialLength));
       kept++;
-      if (batch.size() == batchSize) {
+      batchBytes += partialLength;
+      if (batch.size() == batchSize || batchBytes >= BATCH_BYTES) {
         flush();
       }
     }
 
     /** Lines without a uuid (queue operations) get one named by where they are, so a re-read gives the same. */
-    private String uuid(JsonObject json, long lineStart) {
-      String uuid = string(json, "uuid");
-      if (uuid != null) {
-        return uuid;
+    private String uuid(LineFields fields, long lineStart) {
+      if (fields.uuid != null) {
+        return fields.uuid;
       }
-      String source = Objects.requireNonNullElse(string(json, "sessionId"), file.getFileName().toString());
+      String source = Objects.requireNonNullElse(fields.sessionId, file.getFileName().toString());
       return UUID.nameUUIDFromBytes((source + ":" + lineStart).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
@@ -239,9 +249,147 @@ public final class TranscriptReader {
       if (batch.isEmpty()) {
         return;
       }
-      List<SyncedMessage> full = batch;
+      List<Line> full = batch;
       batch = new ArrayList<>();
+      batchBytes = 0;
       sink.accept(full, consumed);
+    }
+  }
+
+  /**
+   * The top-level fields a message is stored by. A line is first read by {@link #scan}, a structural pass that only
+   * follows strings and nesting to find the top-level keys (several times cheaper than a tokenizer, which checked
+   * every number and literal of the line and was most of a sync's reading time); a line the scan cannot place, or
+   * whose wanted values hold escapes, goes through Jackson's streaming parser, which decides.
+   */
+  static final class LineFields {
+    String type;
+    String uuid;
+    String timestamp;
+    String sessionId;
+    /** A wanted value held an escape: the scan leaves decoding it to the parser. */
+    private boolean escaped;
+
+    /** The fields of a line that is one JSON object, or null for anything else. */
+    static LineFields of(byte[] line, int length) throws IOException {
+      LineFields scanned = scan(line, length);
+      return scanned != null && !scanned.escaped ? scanned : parse(line, length);
+    }
+
+    /** The structural pass: null when the line does not look like exactly one object. */
+    static LineFields scan(byte[] line, int length) {
+      int i = skipSpace(line, 0, length);
+      if (i >= length || line[i] != '{') {
+        return null;
+      }
+      LineFields fields = new LineFields();
+      int depth = 0;
+      while (i < length) {
+        byte b = line[i];
+        if (b == '"') {
+          int end = stringEnd(line, i + 1, length);
+          if (end < 0) {
+            return null;
+          }
+          if (depth == 1) {
+            int colon = skipSpace(line, end + 1, length);
+            if (colon < length && line[colon] == ':') {
+              int value = skipSpace(line, colon + 1, length);
+              if (value < length && line[value] == '"') {
+                int valueEnd = stringEnd(line, value + 1, length);
+                if (valueEnd < 0) {
+                  return null;
+                }
+                fields.keep(line, i + 1, end, value + 1, valueEnd);
+                i = valueEnd + 1;
+                continue;
+              }
+              i = value;
+              continue;
+            }
+          }
+          i = end + 1;
+          continue;
+        }
+        if (b == '{' || b == '[') {
+          depth++;
+        } else if (b == '}' || b == ']') {
+          depth--;
+          if (depth == 0) {
+            return skipSpace(line, i + 1, length) == length && b == '}' ? fields : null;
+          }
+        }
+        i++;
+      }
+      return null;
+    }
+
+    /** Where the string starting at {@code from} (after its opening quote) closes, or -1. */
+    private static int stringEnd(byte[] line, int from, int length) {
+      for (int i = from; i < length; i++) {
+        byte b = line[i];
+        if (b == '"') {
+          return i;
+        }
+        if (b == '\\') {
+          i++;
+        }
+      }
+      return -1;
+    }
+
+    private static int skipSpace(byte[] line, int from, int length) {
+      int i = from;
+      while (i < length && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' || line[i] == '\n')) {
+        i++;
+      }
+      return i;
+    }
+
+    private void keep(byte[] line, int keyFrom, int keyTo, int valueFrom, int valueTo) {
+      String key = keyTo - keyFrom <= 9 ? new String(line, keyFrom, keyTo - keyFrom, StandardCharsets.ISO_8859_1) : "";
+      if (!key.equals("type") && !key.equals("uuid") && !key.equals("timestamp") && !key.equals("sessionId")) {
+        return;
+      }
+      for (int i = valueFrom; i < valueTo; i++) {
+        if (line[i] == '\\') {
+          escaped = true;
+          return;
+        }
+      }
+      String value = new String(line, valueFrom, valueTo - valueFrom, StandardCharsets.UTF_8);
+      switch (key) {
+        case "type" -> type = value;
+        case "uuid" -> uuid = value;
+        case "timestamp" -> timestamp = value;
+        default -> sessionId = value;
+      }
+    }
+
+    /** The parser's reading: exactly one JSON object, or null. */
+    static LineFields parse(byte[] line, int length) throws IOException {
+      try (JsonParser parser = JSON.createParser(line, 0, length)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        LineFields fields = new LineFields();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (value == JsonToken.VALUE_STRING) {
+            switch (name) {
+              case "type" -> fields.type = parser.getText();
+              case "uuid" -> fields.uuid = parser.getText();
+              case "timestamp" -> fields.timestamp = parser.getText();
+              case "sessionId" -> fields.sessionId = parser.getText();
+              default -> { }
+            }
+          } else {
+            parser.skipChildren();
+          }
+        }
+        return parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null ? fields : null;
+      }
     }
   }
 }

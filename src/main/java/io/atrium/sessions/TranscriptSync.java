@@ -9,8 +9,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +20,21 @@ import java.util.concurrent.Callable;
 
 /**
  * messages/sync: reads a conversation's transcript, which the CLI keeps, from the byte offset where the last sync
- * stopped, and stores its messages in batches (known uuids skipped). Each batch and the offset after it commit
- * together, so a sync cut short resumes exactly there. One sync per conversation at a time: a second request waits
+ * stopped, copies its lines into the conversation's {@link MessageLog} and stores a row per message pointing there,
+ * in batches (known uuids skipped). Each batch's rows, the offset after it and the log length commit together, so a
+ * sync cut short resumes exactly there. One sync per conversation at a time: a second request waits
  * for the first and then reads only what is new.
  */
 final class TranscriptSync {
-  private static final int BATCH = 500;
+  /** Lines per batch from a transcript file (rows only: the lines' bytes go to the message log). */
+  private static final int FILE_BATCH = 10_000;
+  /** Messages per batch from an export, whose content is stored in the rows. */
+  private static final int EXPORT_BATCH = 500;
   private static final long STORE_TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
   private final Path claudeHome;
+  private final Path conversationsDir;
   private static final long EXPORT_TIMEOUT_S = 120;
   private static final int MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 
@@ -35,9 +42,11 @@ final class TranscriptSync {
   private final WorkerRegistry registry;
   private final Map<String, Future<JsonObject>> inFlight = new HashMap<>();
 
-  TranscriptSync(Vertx vertx, Path claudeHome, WorkerRegistry registry, ConversationIndexer indexer) {
+  TranscriptSync(Vertx vertx, Path claudeHome, Path conversationsDir, WorkerRegistry registry,
+      ConversationIndexer indexer) {
     this.vertx = vertx;
     this.claudeHome = claudeHome;
+    this.conversationsDir = conversationsDir;
     this.registry = registry;
     this.indexer = indexer;
   }
@@ -79,24 +88,28 @@ final class TranscriptSync {
     String id = conversation.getString("id");
     JsonObject sync = conversation.getJsonObject("metadata", new JsonObject()).getJsonObject("sync", new JsonObject());
     long from = file.toString().equals(sync.getString("file")) ? sync.getLong("offset", 0L) : 0L;
+    Path log = ConversationFiles.messages(conversationsDir, conversation.getString("worker_id"), id);
     int[] added = {0};
     return offContext(() -> {
       if (!Files.exists(file)) {
         return null;
       }
-      // one batch is stored while the next is read: at most one in flight, so offsets still commit in order
-      @SuppressWarnings("unchecked")
-      Future<JsonObject>[] inFlight = new Future[] {Future.succeededFuture(new JsonObject().put("added", 0))};
-      TranscriptReader.ReadResult read = TranscriptReader.read(file, from, BATCH, (batch, offsetAfter) -> {
-        JsonArray messages = new JsonArray();
-        batch.forEach(m -> messages.add(stored(m)));
+      try (MessageLog.Appender appender = MessageLog.open(log, sync.getLong("log_length", 0L));
+          FileChannel transcript = FileChannel.open(file, StandardOpenOption.READ)) {
+        // one batch is stored while the next is read: at most one in flight, so offsets still commit in order
+        @SuppressWarnings("unchecked")
+        Future<JsonObject>[] inFlight = new Future[] {Future.succeededFuture(new JsonObject().put("added", 0))};
+        TranscriptReader.ReadResult read = TranscriptReader.read(file, from, FILE_BATCH, (batch, offsetAfter) -> {
+          JsonArray rows = appender.copy(transcript, batch, offsetAfter);
+          added[0] += inFlight[0].await().getInteger("added");
+          inFlight[0] = Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject()
+              .put("conversation_id", id).put("messages", rows).put("count", false)
+              .put("sync", new JsonObject().put("file", file.toString()).put("offset", offsetAfter)
+                  .put("log_length", appender.length())), STORE_TIMEOUT_MS);
+        });
         added[0] += inFlight[0].await().getInteger("added");
-        inFlight[0] = Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject()
-            .put("conversation_id", id).put("messages", messages).put("count", false)
-            .put("sync", new JsonObject().put("file", file.toString()).put("offset", offsetAfter)), STORE_TIMEOUT_MS);
-      });
-      added[0] += inFlight[0].await().getInteger("added");
-      return read;
+        return read;
+      }
     }).compose(read -> total(id).map(total -> {
       total.put("added", added[0]).put("synced", read != null).put("file", file.toString());
       return read == null ? total.put("reason", "the CLI's transcript " + file + " does not exist (yet)") : total;
@@ -118,9 +131,9 @@ final class TranscriptSync {
       }
       JsonObject export = export(cli.exportCommand(program, rawId), Path.of(conversation.getString("project_path")), env);
       List<SyncedMessage> messages = OpenCode.exported(export);
-      for (int start = 0; start < messages.size(); start += BATCH) {
+      for (int start = 0; start < messages.size(); start += EXPORT_BATCH) {
         JsonArray batch = new JsonArray();
-        messages.subList(start, Math.min(messages.size(), start + BATCH)).forEach(m -> batch.add(stored(m)));
+        messages.subList(start, Math.min(messages.size(), start + EXPORT_BATCH)).forEach(m -> batch.add(stored(m)));
         added[0] += Bus.request(vertx, Addresses.STORE_MESSAGES_APPEND, new JsonObject().put("conversation_id", id)
             .put("messages", batch).put("count", false), STORE_TIMEOUT_MS).await().getInteger("added");
       }
@@ -160,7 +173,8 @@ final class TranscriptSync {
   /** A message as the store takes it: the content as its JSON text (a string crosses the bus without a deep copy). */
   private static JsonObject stored(SyncedMessage message) {
     return new JsonObject().put("uuid", message.uuid()).put("message_type", message.type())
-        .put("content_json", message.contentJson()).put("timestamp", message.timestamp());
+        .put("content_json", message.content().encode())
+        .put("timestamp", message.timestamp());
   }
 
   private Future<JsonObject> total(String id) {

@@ -245,7 +245,31 @@ public final class Migrations {
             conversation_id TEXT PRIMARY KEY,
             resource_id INTEGER NOT NULL UNIQUE,
             worker_id TEXT NOT NULL
-          )"""));
+          )"""),
+      // 9: a synced transcript line stays in atrium's message log beside the conversation's inputs, and its row
+      // points at it (content_offset, content_length) with content NULL: the lines' bytes in SQLite made a sync
+      // write each page twice (WAL, then checkpoint). SQLite cannot drop a NOT NULL, so the table is rebuilt.
+      List.of(
+          """
+          CREATE TABLE messages_v9 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id),
+            worker_id TEXT NOT NULL REFERENCES workers(id),
+            message_type TEXT NOT NULL,
+            uuid TEXT NOT NULL UNIQUE,
+            content TEXT,
+            timestamp TEXT,
+            content_offset INTEGER,
+            content_length INTEGER,
+            CHECK ((content IS NULL) <> (content_offset IS NULL))
+          )""",
+          "INSERT INTO messages_v9 (id, conversation_id, worker_id, message_type, uuid, content, timestamp) "
+              + "SELECT id, conversation_id, worker_id, message_type, uuid, content, timestamp FROM messages ORDER BY id",
+          "DROP TABLE messages",
+          "ALTER TABLE messages_v9 RENAME TO messages",
+          "CREATE INDEX IF NOT EXISTS idx_messages_conversation ON messages(conversation_id)",
+          "CREATE INDEX IF NOT EXISTS idx_messages_worker ON messages(worker_id)",
+          "CREATE INDEX IF NOT EXISTS idx_messages_timestamp ON messages(timestamp)"));
 
   private Migrations() {
   }

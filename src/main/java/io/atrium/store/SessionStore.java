@@ -24,6 +24,7 @@ final class SessionStore {
   private static final String NOW = ResourceStore.NOW;
   /** Rows of one INSERT of synced messages (6 parameters each, well under SQLite's 32,766). */
   private static final int ROWS_PER_INSERT = 100;
+  private static final int MESSAGE_COLUMNS = 8;
   /** The file_hash and indexed_hash of a conversation's resource: it has no file to change. */
   static final String CONVERSATION_HASH = "conversation";
 
@@ -273,9 +274,10 @@ final class SessionStore {
   }
 
   /**
-   * {conversation_id, messages: [{uuid, message_type, content | content_json, timestamp?}], sync: {…}?, count?} →
-   * {added, total (unless count is false)}: messages whose uuid is known are skipped; {@code sync} (where the next
-   * sync starts) is stored in the conversation's metadata in the same transaction.
+   * {conversation_id, messages: [{uuid, message_type, content | content_json | content_offset + content_length,
+   * timestamp?}], sync: {…}?, count?} → {added, total (unless count is false)}: messages whose uuid is known are
+   * skipped; {@code sync} (where the next sync starts) is stored in the conversation's metadata in the same
+   * transaction. A message with {@code content_offset} has its line in the conversation's message log, not here.
    */
   private JsonObject appendMessages(JsonObject body) throws SQLException {
     String id = conversationId(body);
@@ -287,15 +289,19 @@ final class SessionStore {
       // many rows per statement: with a statement per row, sqlite-jdbc's per-call cost was most of a sync's time
       for (int start = 0; start < messages.size(); start += ROWS_PER_INSERT) {
         int rows = Math.min(ROWS_PER_INSERT, messages.size() - start);
-        Object[] params = new Object[rows * 6];
+        Object[] params = new Object[rows * MESSAGE_COLUMNS];
         for (int i = 0; i < rows; i++) {
           JsonObject message = messages.getJsonObject(start + i);
-          params[i * 6] = id;
-          params[i * 6 + 1] = conversation.getString("worker_id");
-          params[i * 6 + 2] = Fields.text(message, "message_type", 64, true);
-          params[i * 6 + 3] = Fields.text(message, "uuid", 200, true);
-          params[i * 6 + 4] = content(message);
-          params[i * 6 + 5] = message.getString("timestamp");
+          int p = i * MESSAGE_COLUMNS;
+          params[p] = id;
+          params[p + 1] = conversation.getString("worker_id");
+          params[p + 2] = Fields.text(message, "message_type", 64, true);
+          params[p + 3] = Fields.text(message, "uuid", 200, true);
+          boolean inLog = message.containsKey("content_offset");
+          params[p + 4] = inLog ? null : content(message);
+          params[p + 5] = message.getString("timestamp");
+          params[p + 6] = inLog ? nonNegative(message, "content_offset") : null;
+          params[p + 7] = inLog ? nonNegative(message, "content_length") : null;
         }
         added += w.update(insertMessages(rows), params);
       }
@@ -316,8 +322,9 @@ final class SessionStore {
   }
 
   private static String insertMessages(int rows) {
-    return "INSERT INTO messages (conversation_id, worker_id, message_type, uuid, content, timestamp) VALUES "
-        + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?)")) + " ON CONFLICT (uuid) DO NOTHING";
+    return "INSERT INTO messages (conversation_id, worker_id, message_type, uuid, content, timestamp, content_offset, "
+        + "content_length) VALUES " + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?, ?, ?)"))
+        + " ON CONFLICT (uuid) DO NOTHING";
   }
 
   /** A message's content as JSON text: given as text ({@code content_json}, checked to be an object) or as an object. */
@@ -332,20 +339,46 @@ final class SessionStore {
     return message.getJsonObject("content").encode();
   }
 
-  /** {conversation_id, limit, after_id} → {messages: [...], total}, oldest first, from after_id on. */
+  private static long nonNegative(JsonObject message, String field) {
+    if (!(message.getValue(field) instanceof Number n) || n instanceof Double || n instanceof Float || n.longValue() < 0) {
+      throw ErrorCode.INVALID_REQUEST.exception(field + " must be a non-negative integer", field);
+    }
+    return n.longValue();
+  }
+
+  private static JsonObject inlineContent(ResultSet rows) throws SQLException {
+    String content = rows.getString("content");
+    return content == null ? null : new JsonObject(content);
+  }
+
+  /**
+   * {conversation_id, limit, after_id | before_id} → {messages: [...], total}: oldest first from after_id on, or
+   * newest first before before_id; a message whose
+   * line is in the message log has {@code content: null} and its {@code content_offset}, {@code content_length}.
+   */
   private JsonObject listMessages(JsonObject body) throws SQLException {
     String id = conversationId(body);
     conversation(id);
-    PreparedStatement select = writer.prepare("SELECT * FROM messages WHERE conversation_id = ? AND id > ? "
-        + "ORDER BY id LIMIT ?");
-    SqliteWriter.bind(select, id, body.getLong("after_id", 0L), body.getLong("limit", 100L));
+    PreparedStatement select;
+    if (body.containsKey("before_id")) {
+      select = writer.prepare("SELECT * FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+      SqliteWriter.bind(select, id, body.getLong("before_id"), body.getLong("limit", 100L));
+    } else {
+      select = writer.prepare("SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?");
+      SqliteWriter.bind(select, id, body.getLong("after_id", 0L), body.getLong("limit", 100L));
+    }
     JsonArray messages = new JsonArray();
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         messages.add(new JsonObject().put("id", rows.getLong("id")).put("conversation_id", rows.getString("conversation_id"))
             .put("worker_id", rows.getString("worker_id")).put("message_type", rows.getString("message_type"))
-            .put("uuid", rows.getString("uuid")).put("content", new JsonObject(rows.getString("content")))
+            .put("uuid", rows.getString("uuid")).put("content", inlineContent(rows))
             .put("timestamp", rows.getString("timestamp")));
+        if (rows.getObject("content_offset") != null) {
+          // the line is in the conversation's message log: the sessions verticle reads it in place of the null
+          messages.getJsonObject(messages.size() - 1).put("content_offset", rows.getLong("content_offset"))
+              .put("content_length", rows.getLong("content_length"));
+        }
       }
     }
     PreparedStatement count = writer.prepare("SELECT COUNT(*) FROM messages WHERE conversation_id = ?");

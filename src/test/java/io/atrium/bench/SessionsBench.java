@@ -335,8 +335,9 @@ public final class SessionsBench {
   // ---- 3. sync of a 100 MB transcript ----
 
   private void transcriptSync(long bytes) throws Exception {
-    sync(Files.createDirectories(projects.resolve("sync-warm-up")), 8 * MB); // the JIT, before the measured sync
-    SyncRun run = sync(Files.createDirectories(projects.resolve("sync-app")), bytes);
+    // the JIT, before the measured sync: lines with nothing to index, so no embedding runs on these cores meanwhile
+    sync(Files.createDirectories(projects.resolve("sync-warm-up")), 16 * MB, true);
+    SyncRun run = sync(Files.createDirectories(projects.resolve("sync-app")), bytes, false);
     double seconds = run.nanos() / 1e9;
     double mbPerSecond = run.bytes() / (double) MB / seconds;
     long heapMb = run.heap().growth() / MB;
@@ -357,22 +358,31 @@ public final class SessionsBench {
   }
 
   /** Writes the transcript where Claude Code keeps the session, names the session, times one sync of it. */
-  private SyncRun sync(Path project, long bytes) throws Exception {
+  private SyncRun sync(Path project, long bytes, boolean warmUp) throws Exception {
     String id = conversation(project);
     String projectPath = api.get("/api/v1/conversations/" + id).getString("project_path");
     String session = UUID.randomUUID().toString();
     Path file = home.resolve(".claude/projects").resolve(projectPath.replaceAll("[^A-Za-z0-9]", "-"))
         .resolve(session + ".jsonl");
-    int lines = new SessionsBenchData.SyntheticTranscript(corpus, session, projectPath).write(file, bytes);
+    int lines = new SessionsBenchData.SyntheticTranscript(corpus, session, projectPath).write(file, bytes, warmUp);
     atrium.request(Addresses.STORE_CONVERSATION_UPDATE, new JsonObject().put("id", id).put("raw_conversation_id", session));
     JsonObject reply;
     long nanos;
     HeapSampler heap = new HeapSampler();
     BusTime store = new BusTime(atrium.vertx, Addresses.STORE_MESSAGES_APPEND);
     try (heap; store) {
+      Map<String, Long> cpuBefore = threadCpu();
       long start = System.nanoTime();
       reply = api.post("/api/v1/conversations/" + id + "/messages/sync", new JsonObject());
       nanos = System.nanoTime() - start;
+      Map<String, Long> cpuAfter = threadCpu();
+      StringBuilder busiest = new StringBuilder();
+      cpuAfter.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L)))
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+          .forEach(e -> busiest.append(String.format("%s %.0f ms, ", e.getKey(), e.getValue() / 1e6)));
+      if (!warmUp) {
+        System.out.println("   the busiest threads' CPU time during the sync: " + busiest);
+      }
     }
     if (reply.getInteger("added") != lines) {
       throw new IllegalStateException("the sync of " + lines + " lines added " + reply.encode());
@@ -382,6 +392,18 @@ public final class SessionsBench {
     double readOnly = Files.size(file) / (double) MB / ((System.nanoTime() - readStart) / 1e9);
     return new SyncRun(Files.size(file), lines, nanos, heap, reply.getLong("total"), store.requests.get(),
         store.nanos.get(), readOnly);
+  }
+
+  /** CPU time of every live thread of this JVM (atrium's and the bench's), by thread name. */
+  private static Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new java.util.HashMap<>();
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        cpu.merge(info.getThreadName(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())), Long::sum);
+      }
+    }
+    return cpu;
   }
 
   /** Time atrium spends answering requests to one address: from each request's delivery to its reply's. */

@@ -96,6 +96,10 @@ class ClaudeCodeSessionsTest {
     JsonObject again = ok(atrium.post("/api/v1/conversations/" + id + "/messages/sync", new JsonObject()));
     assertThat(again.getInteger("added")).as("a second sync finds nothing new").isZero();
     assertThat(again.getLong("total")).isEqualTo(total);
+    java.nio.file.Files.delete(Path.of(again.getString("file")));
+    assertThat(ok(atrium.get("/api/v1/conversations/" + id + "/messages?limit=1000")).getJsonArray("messages").encode())
+        .as("atrium keeps its own copy: the history outlives the CLI's transcript (Claude Code deletes old ones)")
+        .contains("What is in this repository?").contains("And the tests?").doesNotContain("content_missing");
 
     JsonArray inputs = ok(atrium.get("/api/v1/conversations/" + id + "/inputs?limit=10")).getJsonArray("inputs");
     assertThat(inputs.stream().map(i -> ((JsonObject) i).getString("content")).toList())
@@ -137,7 +141,8 @@ class ClaudeCodeSessionsTest {
     assertError(atrium.post("/search/hybrid", query.copy().put("filters", new JsonObject().put("source_type", "chat"))),
         400, "filters.source_type");
 
-    ok(atrium.client.delete(atrium.port, "127.0.0.1", "/api/v1/conversations/" + id).send().await());
+    JsonObject deleted = ok(atrium.client.delete(atrium.port, "127.0.0.1", "/api/v1/conversations/" + id).send().await());
+    assertThat(deleted.getBoolean("messages_file_removed")).as("atrium's copy of the transcript is gone too").isTrue();
     try (EventLog ticks = EventLog.ticks(atrium.vertx, Duration.ofMillis(200))) {
       ticks.awaitState("the deleted conversation's chunks gone from search", Duration.ofSeconds(30),
           () -> atrium.search(query.copy().put("filters", new JsonObject().put("source_type", "conversation")))

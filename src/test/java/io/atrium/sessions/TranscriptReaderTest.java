@@ -2,6 +2,7 @@ package io.atrium.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.atrium.sessions.TranscriptReader.Line;
 import io.atrium.sessions.TranscriptReader.ReadResult;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,7 @@ class TranscriptReaderTest {
 
   /** Every message a read hands over, and each batch's size and offset. */
   private static final class Collected {
-    final List<SyncedMessage> messages = new ArrayList<>();
+    final List<Line> messages = new ArrayList<>();
     final List<Integer> batchSizes = new ArrayList<>();
     final List<Long> offsets = new ArrayList<>();
 
@@ -35,19 +36,35 @@ class TranscriptReaderTest {
       return TranscriptReader.read(file, fromOffset, batchSize, this::accept);
     }
 
-    void accept(List<SyncedMessage> batch, long offsetAfterBatch) {
+    void accept(List<Line> batch, long offsetAfterBatch) {
       messages.addAll(batch);
       batchSizes.add(batch.size());
       offsets.add(offsetAfterBatch);
     }
 
     List<String> types() {
-      return messages.stream().map(SyncedMessage::type).toList();
+      return messages.stream().map(Line::type).toList();
     }
 
     List<String> uuids() {
-      return messages.stream().map(SyncedMessage::uuid).toList();
+      return messages.stream().map(Line::uuid).toList();
     }
+  }
+
+  /** What the reader (scan, then parser) or the parser alone makes of a line; null for "not one JSON object". */
+  private static TranscriptReader.LineFields fieldsOrNull(byte[] line, boolean reader) {
+    try {
+      return reader ? TranscriptReader.LineFields.of(line, line.length)
+          : TranscriptReader.LineFields.parse(line, line.length);
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  /** A line's bytes where the reader says they are, parsed. */
+  private static JsonObject content(Path file, Line line) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    return new JsonObject(new String(bytes, (int) line.offset(), line.length(), StandardCharsets.UTF_8));
   }
 
   private static String userLine(int n) {
@@ -62,10 +79,10 @@ class TranscriptReaderTest {
     assertThat(toolUse.types()).containsExactly("queue-operation", "queue-operation", "user", "assistant", "user",
         "assistant");
     assertThat(result).isEqualTo(new ReadResult(Files.size(TOOL_USE), 6, 3)); // 2 attachments, 1 last-prompt
-    SyncedMessage firstUser = toolUse.messages.get(2);
+    Line firstUser = toolUse.messages.get(2);
     assertThat(firstUser.uuid()).isEqualTo("dd04cd17-ba82-4ae9-9498-416b2044edd0");
     assertThat(firstUser.timestamp()).isEqualTo("2026-11-22T18:43:26.476Z");
-    assertThat(firstUser.content().getString("sessionId")).isEqualTo("6dd1c50a-498a-45a5-b72d-c0b5912684c8");
+    assertThat(content(TOOL_USE, firstUser).getString("sessionId")).isEqualTo("6dd1c50a-498a-45a5-b72d-c0b5912684c8");
 
     Collected printJson = new Collected();
     assertThat(printJson.read(PRINT_JSON, 0, 100)).isEqualTo(new ReadResult(Files.size(PRINT_JSON), 4, 3));
@@ -79,7 +96,7 @@ class TranscriptReaderTest {
     first.read(TOOL_USE, 0, 100);
     second.read(TOOL_USE, 0, 2);
     List<String> queueIds = first.messages.stream().filter(m -> m.type().equals("queue-operation"))
-        .map(SyncedMessage::uuid).toList();
+        .map(Line::uuid).toList();
     assertThat(queueIds).hasSize(2).doesNotHaveDuplicates().allSatisfy(id -> UUID.fromString(id));
     assertThat(second.uuids()).isEqualTo(first.uuids());
     assertThat(first.messages.getFirst().timestamp()).isEqualTo("2026-11-22T18:43:26.401Z");
@@ -177,7 +194,10 @@ class TranscriptReaderTest {
   void theSearchableTextOfAToolRunIsItsWordsCallAndResult() throws IOException {
     Collected synced = new Collected();
     synced.read(TOOL_USE, 0, 100);
-    List<String> texts = synced.messages.stream().map(TranscriptReader::searchableText).toList();
+    List<String> texts = new ArrayList<>();
+    for (Line line : synced.messages) {
+      texts.add(TranscriptReader.searchableText(line.type(), content(TOOL_USE, line)));
+    }
     assertThat(texts).containsExactly(
         "run echo",
         "",
@@ -199,11 +219,41 @@ class TranscriptReaderTest {
             .add(new JsonObject().put("type", "text").put("text", "b.txt"))));
     JsonObject line = new JsonObject().put("type", "assistant")
         .put("message", new JsonObject().put("role", "assistant").put("content", blocks));
-    assertThat(TranscriptReader.searchableText(new SyncedMessage("m", "assistant", line, null)))
+    assertThat(TranscriptReader.searchableText("assistant", line))
         .isEqualTo("Here is the listing.\na.txt\nb.txt");
 
     JsonObject system = new JsonObject().put("type", "system").put("content", "Conversation compacted");
-    assertThat(TranscriptReader.searchableText(new SyncedMessage("s", "system", system, null)))
+    assertThat(TranscriptReader.searchableText("system", system))
         .isEqualTo("Conversation compacted");
+  }
+
+  @Test
+  void theStructuralScanFindsWhatTheParserFindsOrLeavesTheLineToIt() throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(TOOL_USE));
+    lines.addAll(Files.readAllLines(PRINT_JSON));
+    lines.addAll(List.of(
+        "{\"message\":{\"type\":\"inner\",\"uuid\":\"nested\"},\"text\":\"a } ] { [ \\\" quote\",\"type\":\"user\",\"uuid\":\"top\"}",
+        " { \"type\" : \"assistant\" , \"n\" : [1, {\"type\": \"x\"}], \"uuid\": \"u\" }  ",
+        "{\"type\":\"user\",\"uuid\":\"a\\u0062c\",\"timestamp\":null}",
+        "{\"type\":\"user\"}{\"type\":\"user\"}",
+        "{\"type\":\"user\",",
+        "[{\"type\":\"user\"}]",
+        "{\"type\":\"用户\",\"sessionId\":\"s-1\"}"));
+    for (String line : lines) {
+      byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+      TranscriptReader.LineFields read = fieldsOrNull(bytes, true);
+      TranscriptReader.LineFields parsed = fieldsOrNull(bytes, false);
+      if (parsed == null) {
+        assertThat(read).as(line).isNull();
+      } else {
+        assertThat(List.of(String.valueOf(read.type), String.valueOf(read.uuid), String.valueOf(read.timestamp),
+            String.valueOf(read.sessionId))).as(line).isEqualTo(List.of(String.valueOf(parsed.type),
+            String.valueOf(parsed.uuid), String.valueOf(parsed.timestamp), String.valueOf(parsed.sessionId)));
+      }
+    }
+    byte[] nested = lines.get(lines.size() - 7).getBytes(StandardCharsets.UTF_8);
+    assertThat(TranscriptReader.LineFields.of(nested, nested.length).uuid).isEqualTo("top");
+    byte[] escaped = lines.get(lines.size() - 5).getBytes(StandardCharsets.UTF_8);
+    assertThat(TranscriptReader.LineFields.of(escaped, escaped.length).uuid).isEqualTo("abc");
   }
 }

@@ -65,4 +65,44 @@ class SqliteWriterTest {
       assertThat(Migrations.migrate(writer)).isTrue();
     }
   }
+
+  @Test
+  void messagesStoredInTheRowBeforeVersion9KeepTheirContentAndIdsAfterIt(@TempDir Path dir) throws Exception {
+    try (SqliteWriter writer = SqliteWriter.open(dir.resolve("old.db"))) {
+      writer.execute("CREATE TABLE atrium_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+      for (int step = 1; step <= 8; step++) {
+        for (String statement : Migrations.STEPS.get(step - 1)) {
+          writer.execute(statement);
+        }
+        writer.update("INSERT INTO atrium_migrations (version, applied_at) VALUES (?, 'then')", step);
+      }
+      writer.execute("INSERT OR REPLACE INTO atrium_meta (key, value) VALUES ('resources_owner', 'atrium')");
+      writer.execute("INSERT INTO workers (id, type, env_vars, command_params) VALUES ('w', 'claudecode', '{}', '[]')");
+      writer.execute("INSERT INTO conversations (id, worker_id, project_path, name) VALUES ('c1', 'w', '/p', 'n')");
+      writer.execute("INSERT INTO messages (id, conversation_id, worker_id, message_type, uuid, content, timestamp) "
+          + "VALUES (41, 'c1', 'w', 'user', 'u-1', '{\"type\":\"user\"}', 't')");
+
+      Migrations.migrate(writer);
+
+      try (ResultSet row = writer.prepare("SELECT id, content, content_offset FROM messages WHERE uuid = 'u-1'")
+          .executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getLong("id")).isEqualTo(41);
+        assertThat(row.getString("content")).isEqualTo("{\"type\":\"user\"}");
+        assertThat(row.getObject("content_offset")).isNull();
+      }
+      writer.execute("INSERT INTO messages (conversation_id, worker_id, message_type, uuid, content_offset, "
+          + "content_length) VALUES ('c1', 'w', 'user', 'u-2', 0, 10)");
+      try (ResultSet row = writer.prepare("SELECT id FROM messages WHERE uuid = 'u-2'").executeQuery()) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getLong("id")).as("ids go on after the old rows'").isEqualTo(42);
+      }
+      assertThatThrownBy(() -> writer.execute("INSERT INTO messages (conversation_id, worker_id, message_type, uuid) "
+          + "VALUES ('c1', 'w', 'user', 'u-3')")).as("a row holds its content or points at it").isInstanceOf(SQLException.class);
+      try (ResultSet indexes = writer.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
+          + "AND name LIKE 'idx_messages_%'").executeQuery()) {
+        assertThat(indexes.getInt(1)).isEqualTo(3);
+      }
+    }
+  }
 }
