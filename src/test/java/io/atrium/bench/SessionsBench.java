@@ -335,8 +335,16 @@ public final class SessionsBench {
   // ---- 3. sync of a 100 MB transcript ----
 
   private void transcriptSync(long bytes) throws Exception {
-    // the JIT, before the measured sync: lines with nothing to index, so no embedding runs on these cores meanwhile
-    sync(Files.createDirectories(projects.resolve("sync-warm-up")), 16 * MB, true);
+    // the JIT, before the measured sync: enough lines of the same shapes for the compilers to finish with the reading
+    // and storing code (a 2 MB warm-up left them compiling through the measured sync); then the warm-up's indexing
+    // for search (ONNX embedding of its newest 2M characters, on these same cores) is let finish
+    try (BusTime indexed = new BusTime(atrium.vertx, Addresses.STORE_CHUNKS_REPLACE)) {
+      sync(Files.createDirectories(projects.resolve("sync-warm-up")), 32 * MB, true);
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+      while (indexed.replies.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+    }
     SyncRun run = sync(Files.createDirectories(projects.resolve("sync-app")), bytes, false);
     double seconds = run.nanos() / 1e9;
     double mbPerSecond = run.bytes() / (double) MB / seconds;
@@ -364,7 +372,7 @@ public final class SessionsBench {
     String session = UUID.randomUUID().toString();
     Path file = home.resolve(".claude/projects").resolve(projectPath.replaceAll("[^A-Za-z0-9]", "-"))
         .resolve(session + ".jsonl");
-    int lines = new SessionsBenchData.SyntheticTranscript(corpus, session, projectPath).write(file, bytes, warmUp);
+    int lines = new SessionsBenchData.SyntheticTranscript(corpus, session, projectPath).write(file, bytes);
     atrium.request(Addresses.STORE_CONVERSATION_UPDATE, new JsonObject().put("id", id).put("raw_conversation_id", session));
     JsonObject reply;
     long nanos;
@@ -409,6 +417,7 @@ public final class SessionsBench {
   /** Time atrium spends answering requests to one address: from each request's delivery to its reply's. */
   private static final class BusTime implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
+    final AtomicInteger replies = new AtomicInteger();
     final AtomicLong nanos = new AtomicLong();
     private final Vertx vertx;
     private final String address;
@@ -429,6 +438,7 @@ public final class SessionsBench {
       } else {
         Long since = awaitingReply.remove(message.address());
         if (since != null) {
+          replies.incrementAndGet();
           nanos.addAndGet(System.nanoTime() - since);
         }
       }

@@ -71,23 +71,12 @@ final class SessionsBenchData {
     }
 
     int write(Path file, long bytes) throws IOException {
-      return write(file, bytes, false);
-    }
-
-    /**
-     * {@code queueOperationsOnly}: only the CLI's queue bookkeeping, which is synced like any line but has nothing to
-     * index for search (a warm-up whose indexing would keep the cores busy during the measured sync).
-     */
-    int write(Path file, long bytes, boolean queueOperationsOnly) throws IOException {
       Files.createDirectories(file.getParent());
       long written = 0;
       int lines = 0;
       try (SyncedFile out = new SyncedFile(file)) {
         while (written < bytes) {
           for (JsonObject line : exchange()) {
-            if (queueOperationsOnly && !"queue-operation".equals(line.getString("type"))) {
-              continue;
-            }
             byte[] encoded = (line.encode() + "\n").getBytes(StandardCharsets.UTF_8);
             out.write(encoded);
             written += encoded.length;
