@@ -36,6 +36,7 @@ public final class Addresses {
 
   /** Request: read one resource row. */
   public static final String STORE_RESOURCE_GET = "atrium.store.resource.get";
+  public static final String STORE_RESOURCE_VECTORS = "atrium.store.resource.vectors";
   /** Request: ids of resources that need indexing (seed 000's rebuild rule). */
   public static final String STORE_RESOURCE_PENDING = "atrium.store.resource.pending";
   /** Request: insert uploaded files as resource rows (and their task) in one transaction. */

@@ -15,7 +15,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbedVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EmbedVerticle.class);
   private static final long PROGRESS_INTERVAL_MS = 500;
+  private static final long STORED_VECTORS_TIMEOUT_MS = 10_000;
 
   private Embedder embedder;
   private Chunker chunker;
@@ -67,34 +70,65 @@ public final class EmbedVerticle extends VerticleBase {
     String document = text == null ? "" : text;
     JsonArray blocks = body.getJsonArray("blocks", new JsonArray());
     // chunking a book and encoding its vectors take long enough to stall an event loop: both run on a worker
+    boolean reuse = Boolean.TRUE.equals(Fields.optionalBoolean(body, "reuse_vectors")) && resourceId > 0;
     return vertx.executeBlocking(() -> chunker.split(document, Block.fromJson(blocks, document.length())), false)
         .recover(e -> Future.failedFuture(
             ErrorCode.INVALID_REQUEST.exception("cannot chunk document: " + e.getMessage(), "blocks")))
-        .compose(chunks -> embedChunks(resourceId, chunks));
+        .compose(chunks -> (reuse ? storedVectors(resourceId) : Future.succeededFuture(Map.<String, String>of()))
+            .compose(stored -> embedChunks(resourceId, chunks, stored)));
   }
 
-  private Future<JsonObject> embedChunks(long resourceId, List<Chunk> chunks) {
+  /**
+   * The vectors the resource's chunks have now, by chunk text (this embedder's model only): a conversation indexed
+   * again after a turn keeps most of its chunks word for word, and embedding them again cost minutes of both cores.
+   * Without them (a store that does not answer) everything is embedded.
+   */
+  private Future<Map<String, String>> storedVectors(long resourceId) {
+    return Bus.request(vertx, Addresses.STORE_RESOURCE_VECTORS, new JsonObject().put("id", resourceId)
+            .put("model", embedder.model()), STORED_VECTORS_TIMEOUT_MS)
+        .map(reply -> {
+          Map<String, String> byText = new HashMap<>();
+          reply.getJsonArray("vectors").forEach(item -> {
+            JsonObject stored = (JsonObject) item;
+            byText.put(stored.getString("text"), stored.getString("vector"));
+          });
+          return byText;
+        })
+        .otherwise(e -> {
+          LOG.warn("resource {}: its stored vectors could not be read, embedding every chunk: {}", resourceId, e.getMessage());
+          return Map.of();
+        });
+  }
+
+  private Future<JsonObject> embedChunks(long resourceId, List<Chunk> chunks, Map<String, String> stored) {
+    List<Chunk> fresh = chunks.stream().filter(chunk -> !stored.containsKey(chunk.text())).toList();
     long[] lastReport = {0};
     vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
-        new JsonObject().put("resource_id", resourceId).put("done", 0).put("total", chunks.size()));
-    return embedder.embedDocuments(chunks.stream().map(Chunk::text).toList(), (finished, total) -> {
+        new JsonObject().put("resource_id", resourceId).put("done", 0).put("total", fresh.size()));
+    return embedder.embedDocuments(fresh.stream().map(Chunk::text).toList(), (finished, total) -> {
       long now = System.currentTimeMillis();
       if (now - lastReport[0] >= PROGRESS_INTERVAL_MS || finished == total) {
         lastReport[0] = now;
         vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
             new JsonObject().put("resource_id", resourceId).put("done", finished).put("total", total));
       }
-    }).compose(vectors -> vertx.executeBlocking(() -> document(chunks, vectors).toJson(), false))
-        .onSuccess(document -> LOG.info("embedded resource {}: {} chunks with {}", resourceId, chunks.size(),
-            embedder.model()));
+    }).compose(vectors -> vertx.executeBlocking(() -> document(chunks, fresh, vectors, stored).toJson(), false))
+        .onSuccess(document -> LOG.info("embedded resource {}: {} chunks with {} ({} vectors reused)", resourceId,
+            chunks.size(), embedder.model(), chunks.size() - fresh.size()));
   }
 
-  private EmbeddedDocument document(List<Chunk> chunks, List<float[]> vectors) {
+  /** Every chunk with its vector: a fresh one's from {@code vectors} (in order), a reused one's as stored. */
+  private EmbeddedDocument document(List<Chunk> chunks, List<Chunk> fresh, List<float[]> vectors,
+      Map<String, String> stored) {
+    Map<Chunk, float[]> embeddedNow = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < fresh.size(); i++) {
+      embeddedNow.put(fresh.get(i), vectors.get(i));
+    }
     List<EmbeddedChunk> embedded = new ArrayList<>(chunks.size());
-    for (int i = 0; i < chunks.size(); i++) {
-      Chunk chunk = chunks.get(i);
+    for (Chunk chunk : chunks) {
+      float[] vector = embeddedNow.get(chunk);
       embedded.add(new EmbeddedChunk(chunk.index(), chunk.text(), chunk.page(), chunk.start(), chunk.end(),
-          chunk.tokens(), Vectors.toBase64(vectors.get(i))));
+          chunk.tokens(), vector != null ? Vectors.toBase64(vector) : stored.get(chunk.text())));
     }
     return new EmbeddedDocument(embedder.model(), embedder.dimension(), embedded);
   }

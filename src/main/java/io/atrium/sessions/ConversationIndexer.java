@@ -67,7 +67,9 @@ final class ConversationIndexer {
               if (document.getString("text").isBlank()) {
                 return Future.succeededFuture();
               }
-              return Bus.request(vertx, Addresses.EMBED_DOCUMENT, document.put("resource_id", resourceId), EMBED_TIMEOUT_MS)
+              return Bus.request(vertx, Addresses.EMBED_DOCUMENT, document.put("resource_id", resourceId)
+                  // after a turn most chunks are the same words as before: their vectors are kept, not computed again
+                  .put("reuse_vectors", true), EMBED_TIMEOUT_MS)
                   .map(EmbeddedDocument::fromJson)
                   .compose(embedded -> Bus.request(vertx, Addresses.STORE_CHUNKS_REPLACE,
                       // the hash the store gave the conversation's resource: indexed, it stays synced

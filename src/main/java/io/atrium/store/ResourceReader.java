@@ -30,6 +30,26 @@ final class ResourceReader {
             : Future.succeededFuture(resourceRow(rows.iterator().next()).toJson()));
   }
 
+  /**
+   * {id, model} → {vectors: [{text, vector (base64)}]}: the resource's chunks as they are stored, each with its vector
+   * of {@code model}, for an embedding that can reuse those of unchanged chunks. An unknown id has none.
+   */
+  Future<JsonObject> vectors(long id, String model) {
+    return readers.preparedQuery("SELECT c.content, v.vector FROM context_chunks c JOIN chunk_vectors v ON v.chunk_id = c.id "
+            + "WHERE c.resource_id = ? AND v.model = ?")
+        .execute(Tuple.of(id, model))
+        .map(rows -> {
+          JsonArray vectors = new JsonArray();
+          for (Row row : rows) {
+            Object vector = row.getValue("vector");
+            byte[] bytes = vector instanceof io.vertx.core.buffer.Buffer buffer ? buffer.getBytes() : (byte[]) vector;
+            vectors.add(new JsonObject().put("text", row.getString("content"))
+                .put("vector", java.util.Base64.getEncoder().encodeToString(bytes)));
+          }
+          return new JsonObject().put("vectors", vectors);
+        });
+  }
+
   /** Seed 000's rule for what still needs indexing. */
   Future<JsonObject> pending() {
     return readers.query("SELECT r.id, EXISTS (SELECT 1 FROM atrium_failed_files f WHERE f.resource_id = r.id "

@@ -28,6 +28,8 @@ public final class StoreReadVerticle extends VerticleBase {
     media = new MediaReader(readers.pool());
     return Future.all(List.of(
         handle(Addresses.STORE_RESOURCE_GET, body -> reader.get(id(body))),
+        handle(Addresses.STORE_RESOURCE_VECTORS, body -> reader.vectors(id(body),
+            Fields.text(body, "model", 200, true))),
         handle(Addresses.STORE_RESOURCE_PENDING, body -> reader.pending()),
         handle(Addresses.STORE_SUGGESTION_GET, body -> reader.suggestion(id(body))),
         handle(Addresses.STORE_MEDIA_LIST, media::list),

@@ -152,6 +152,44 @@ class ClaudeCodeSessionsTest {
   }
 
   @Test
+  void aConversationIndexedAgainAfterATurnEmbedsOnlyItsNewChunks() throws Exception {
+    register("cc-reuse", fake.key(), new JsonArray());
+    String id = conversation("cc-reuse", "reuse-app");
+    StringBuilder essay = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      essay.append("Paragraph ").append(i).append(" of the walrus survey counts tusks on the northern shelf. ");
+    }
+    List<JsonObject> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var consumer = atrium.vertx.eventBus().<JsonObject>consumer(io.atrium.bus.Addresses.EVENTS_EMBED_PROGRESS,
+        event -> progress.add(event.body()));
+    try (EventLog ticks = EventLog.ticks(atrium.vertx, Duration.ofMillis(200))) {
+      JsonObject query = new JsonObject().put("query", "walrus survey tusks").put("top_k", 1)
+          .put("filters", new JsonObject().put("worker_name", "cc-reuse"));
+      fake.then(Turn.text(essay.toString()));
+      ok(input(id, "Write up the walrus survey"));
+      long resourceId = ticks.awaitState("the conversation indexed", Duration.ofSeconds(90),
+          () -> atrium.search(query).getJsonArray("results"), found -> !found.isEmpty())
+          .getJsonObject(0).getLong("resource_id");
+      long firstChunks = ok(atrium.get("/ingest/status/" + resourceId)).getLong("chunk_count");
+      assertThat(firstChunks).as("a long answer is many chunks").isGreaterThan(5);
+      progress.clear();
+
+      fake.then(Turn.text("The narwhal appendix is short."));
+      ok(input(id, "Add the narwhal appendix"));
+      ticks.awaitState("the new turn indexed", Duration.ofSeconds(90),
+          () -> atrium.search(query.copy().put("query", "narwhal appendix")).getJsonArray("results"),
+          found -> !found.isEmpty() && found.getJsonObject(0).getString("text").contains("narwhal"));
+      long secondChunks = ok(atrium.get("/ingest/status/" + resourceId)).getLong("chunk_count");
+      List<Integer> embedded = progress.stream().filter(e -> e.getLong("resource_id") == resourceId)
+          .map(e -> e.getInteger("total")).distinct().toList();
+      assertThat(embedded).as("chunks embedded in the second pass, of " + secondChunks).isNotEmpty()
+          .allSatisfy(total -> assertThat(total).isLessThan((int) secondChunks / 2));
+    } finally {
+      consumer.unregister();
+    }
+  }
+
+  @Test
   void aRunsEventsReachTheWebSocketInOrderWithItsToolCall() throws Exception {
     register("cc-tools", fake.key(), new JsonArray().add("--allowedTools").add("Bash(echo:*)"));
     String id = conversation("cc-tools", "tools-app");
