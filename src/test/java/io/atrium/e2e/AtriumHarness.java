@@ -80,6 +80,7 @@ public final class AtriumHarness {
     deploymentId = vertx.deployVerticle(new MainVerticle(exits::incrementAndGet),
         new DeploymentOptions().setConfig(config(dataDir, overrides))).await();
     port = (Integer) vertx.sharedData().getLocalMap("atrium").get("http.port");
+    StopAtriumsAfterEachTest.started(this);
     return this;
   }
 
@@ -95,7 +96,17 @@ public final class AtriumHarness {
 
   /** Undeploys atrium (every verticle it deployed), as a graceful stop would. */
   public void stop() {
+    StopAtriumsAfterEachTest.stopped(this);
     vertx.undeploy(deploymentId).await();
+  }
+
+  /** {@link #stop}, for a clean-up: an atrium whose Vert.x the test closed already is stopped as it is. */
+  void stopQuietly() {
+    try {
+      vertx.undeploy(deploymentId).await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception alreadyGone) {
+      // the test closed its Vert.x or undeployed atrium its own way
+    }
   }
 
   /** A harness for an atrium running elsewhere (a child process) on {@code port}: only its HTTP API is reachable. */
