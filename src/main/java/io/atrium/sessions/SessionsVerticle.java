@@ -161,7 +161,8 @@ public final class SessionsVerticle extends VerticleBase {
           Long resourceId = deleted.getLong("resource_id");
           Future<JsonObject> chunksGone = resourceId == null ? Future.succeededFuture()
               : store(Addresses.STORE_RESOURCE_DELETE, new JsonObject().put("id", resourceId));
-          return chunksGone.compose(v -> vertx.executeBlocking(() -> new boolean[] {Files.deleteIfExists(inputs),
+          return chunksGone.compose(v -> sync.settled(id))
+              .compose(v -> vertx.executeBlocking(() -> new boolean[] {Files.deleteIfExists(inputs),
                   Files.deleteIfExists(messages)}, false))
               .map(removed -> new JsonObject().put("deleted", true).put("id", id)
                   .put("messages", deleted.getInteger("messages")).put("inputs_file_removed", removed[0])

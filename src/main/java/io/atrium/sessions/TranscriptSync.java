@@ -71,6 +71,15 @@ final class TranscriptSync {
     });
   }
 
+  /**
+   * Completes when the conversation's sync in flight (if any) has ended, however it ended: a deleted conversation's
+   * files go only after it, so a sync that was copying cannot make its message log again.
+   */
+  Future<Void> settled(String conversationId) {
+    Future<JsonObject> running = inFlight.get(conversationId);
+    return running == null ? Future.succeededFuture() : running.<Void>mapEmpty().otherwiseEmpty();
+  }
+
   private Future<JsonObject> read(JsonObject conversation, CodingCli cli, Map<String, String> env) {
     String id = conversation.getString("id");
     String rawId = conversation.getString("raw_conversation_id");
