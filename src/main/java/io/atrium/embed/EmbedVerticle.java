@@ -112,23 +112,19 @@ public final class EmbedVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.EVENTS_EMBED_PROGRESS,
             new JsonObject().put("resource_id", resourceId).put("done", finished).put("total", total));
       }
-    }).compose(vectors -> vertx.executeBlocking(() -> document(chunks, fresh, vectors, stored).toJson(), false))
+    }).compose(vectors -> vertx.executeBlocking(() -> document(chunks, vectors, stored).toJson(), false))
         .onSuccess(document -> LOG.info("embedded resource {}: {} chunks with {} ({} vectors reused)", resourceId,
             chunks.size(), embedder.model(), chunks.size() - fresh.size()));
   }
 
-  /** Every chunk with its vector: a fresh one's from {@code vectors} (in order), a reused one's as stored. */
-  private EmbeddedDocument document(List<Chunk> chunks, List<Chunk> fresh, List<float[]> vectors,
-      Map<String, String> stored) {
-    Map<Chunk, float[]> embeddedNow = new java.util.IdentityHashMap<>();
-    for (int i = 0; i < fresh.size(); i++) {
-      embeddedNow.put(fresh.get(i), vectors.get(i));
-    }
+  /** Every chunk with its vector: a reused one's as stored, a fresh one's next from {@code vectors} (same order). */
+  private EmbeddedDocument document(List<Chunk> chunks, List<float[]> vectors, Map<String, String> stored) {
+    java.util.Iterator<float[]> fresh = vectors.iterator();
     List<EmbeddedChunk> embedded = new ArrayList<>(chunks.size());
     for (Chunk chunk : chunks) {
-      float[] vector = embeddedNow.get(chunk);
+      String reused = stored.get(chunk.text());
       embedded.add(new EmbeddedChunk(chunk.index(), chunk.text(), chunk.page(), chunk.start(), chunk.end(),
-          chunk.tokens(), vector != null ? Vectors.toBase64(vector) : stored.get(chunk.text())));
+          chunk.tokens(), reused != null ? reused : Vectors.toBase64(fresh.next())));
     }
     return new EmbeddedDocument(embedder.model(), embedder.dimension(), embedded);
   }
