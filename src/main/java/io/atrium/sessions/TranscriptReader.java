@@ -31,7 +31,7 @@ public final class TranscriptReader {
   public static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
   private static final int CHUNK_BYTES = 64 * 1024;
   /** A batch is handed over at its count or at this many bytes of lines, whichever comes first. */
-  static final int BATCH_BYTES = 16 * 1024 * 1024;
+  static final int BATCH_BYTES = 4 * 1024 * 1024;
   /** The conversation itself; attachments, modes, summaries and prompt bookmarks are the CLI's own state. */
   private static final Set<String> KEPT_TYPES = Set.of("user", "assistant", "system", "queue-operation");
   private static final Logger LOG = LoggerFactory.getLogger(TranscriptReader.class);

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 final class TranscriptSync {
   /** Lines per batch from a transcript file (rows only: the lines' bytes go to the message log). */
-  private static final int FILE_BATCH = 10_000;
+  private static final int FILE_BATCH = 2_500;
   /** Messages per batch from an export, whose content is stored in the rows. */
   private static final int EXPORT_BATCH = 500;
   private static final long STORE_TIMEOUT_MS = 30_000;

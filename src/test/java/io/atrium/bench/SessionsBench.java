@@ -74,6 +74,12 @@ public final class SessionsBench {
   private static final String WORKER = "bench";
   private static final String PROMPT = "Summarise what this repository does in one paragraph.";
   private static final long MB = 1024 * 1024;
+  /**
+   * The warm-up transcript is an earlier day's session and the measured one today's, as when a user syncs a new
+   * session beside old ones: its timestamps come after every stored one (the timestamp index grows at its end).
+   */
+  private static final java.time.Instant YESTERDAY = java.time.Instant.parse("2026-01-04T09:00:00Z");
+  private static final java.time.Instant TODAY = java.time.Instant.parse("2026-01-05T09:00:00Z");
 
   private final Vertx callers = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final Vertx provider = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -338,22 +344,38 @@ public final class SessionsBench {
     // the JIT, before the measured sync: enough lines of the same shapes for the compilers to finish with the reading
     // and storing code (a 2 MB warm-up left them compiling through the measured sync); then the warm-up's indexing
     // for search (ONNX embedding of its newest 2M characters, on these same cores) is let finish
+    // for search (ONNX embedding of its newest 2M characters, on these same cores) is let finish; so is each measured
+    // sync's before the next
+    syncThenLetIndex(() -> sync(Files.createDirectories(projects.resolve("sync-warm-up")), 32 * MB, YESTERDAY, true));
+    report("3.", "today's session, synced beside yesterday's", syncThenLetIndex(
+        () -> sync(Files.createDirectories(projects.resolve("sync-app")), bytes, TODAY, false)));
+    // two conversations run at once: the second's timestamps fall among the first's, so the timestamp index takes
+    // scattered inserts, not appends at its end
+    report("3b.", "a second session of the same hours, synced beside it",
+        sync(Files.createDirectories(projects.resolve("sync-app-2")), bytes, TODAY, false));
+  }
+
+  private SyncRun syncThenLetIndex(java.util.concurrent.Callable<SyncRun> sync) throws Exception {
     try (BusTime indexed = new BusTime(atrium.vertx, Addresses.STORE_CHUNKS_REPLACE)) {
-      sync(Files.createDirectories(projects.resolve("sync-warm-up")), 32 * MB, true);
+      SyncRun run = sync.call();
       long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
       while (indexed.replies.get() == 0 && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
+      return run;
     }
-    SyncRun run = sync(Files.createDirectories(projects.resolve("sync-app")), bytes, false);
+  }
+
+  private void report(String number, String what, SyncRun run) {
     double seconds = run.nanos() / 1e9;
     double mbPerSecond = run.bytes() / (double) MB / seconds;
     long heapMb = run.heap().growth() / MB;
-    System.out.printf("3. POST /api/v1/conversations/{id}/messages/sync of a %.0f MB transcript (%,d lines of the kept "
+    System.out.printf("%s POST /api/v1/conversations/{id}/messages/sync of a %.0f MB transcript, %s (%,d lines of the kept "
         + "types user, assistant and queue-operation): %.2f s, %.1f MB/s — goal >= 100 MB/s: %s; heap growth %d MB "
         + "(peak used %d MB over %d MB after a GC) — goal < 64 MB: %s; reply total %d = kept lines %d: %s%n",
-        run.bytes() / (double) MB, run.lines(), seconds, mbPerSecond, verdict(mbPerSecond >= 100), heapMb, run.heap().peak() / MB, run.heap().baseline / MB,
-        verdict(heapMb < 64), run.total(), run.lines(), run.total() == run.lines() ? "yes" : "NO");
+        number, run.bytes() / (double) MB, what, run.lines(), seconds, mbPerSecond, verdict(mbPerSecond >= 100), heapMb,
+        run.heap().peak() / MB, run.heap().baseline / MB, verdict(heapMb < 64), run.total(), run.lines(),
+        run.total() == run.lines() ? "yes" : "NO");
     System.out.printf("   where it goes: answering %d atrium.store.messages.append requests took %.2f s of it; reading "
         + "and parsing the file alone (TranscriptReader, batches dropped) runs at %.1f MB/s; the heap after each of the "
         + "%d GCs during the sync was at most %d MB over the baseline (the rest of the growth is garbage not yet "
@@ -366,13 +388,13 @@ public final class SessionsBench {
   }
 
   /** Writes the transcript where Claude Code keeps the session, names the session, times one sync of it. */
-  private SyncRun sync(Path project, long bytes, boolean warmUp) throws Exception {
+  private SyncRun sync(Path project, long bytes, java.time.Instant firstTimestamp, boolean warmUp) throws Exception {
     String id = conversation(project);
     String projectPath = api.get("/api/v1/conversations/" + id).getString("project_path");
     String session = UUID.randomUUID().toString();
     Path file = home.resolve(".claude/projects").resolve(projectPath.replaceAll("[^A-Za-z0-9]", "-"))
         .resolve(session + ".jsonl");
-    int lines = new SessionsBenchData.SyntheticTranscript(corpus, session, projectPath).write(file, bytes);
+    int lines = new SessionsBenchData.SyntheticTranscript(corpus, session, projectPath, firstTimestamp).write(file, bytes);
     atrium.request(Addresses.STORE_CONVERSATION_UPDATE, new JsonObject().put("id", id).put("raw_conversation_id", session));
     JsonObject reply;
     long nanos;

@@ -60,11 +60,13 @@ final class SessionsBenchData {
     private final String session;
     private final String cwd;
     private final SplittableRandom random;
-    private Instant clock = Instant.parse("2026-01-05T09:00:00Z");
+    private Instant clock;
     private String parent;
 
-    SyntheticTranscript(Corpus corpus, String session, String cwd) {
+    /** {@code start}: the session's first timestamp; the lines after it follow a second or so apart. */
+    SyntheticTranscript(Corpus corpus, String session, String cwd, Instant start) {
       this.corpus = corpus;
+      this.clock = start;
       this.session = session;
       this.cwd = cwd;
       this.random = new SplittableRandom(session.hashCode());
