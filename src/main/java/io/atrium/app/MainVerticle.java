@@ -7,6 +7,9 @@ import io.atrium.embed.EmbedVerticle;
 import io.atrium.http.ApiAccess;
 import io.atrium.http.HttpVerticle;
 import io.atrium.ingest.IngestVerticle;
+import io.atrium.knowledge.KnowledgeVerticle;
+import io.atrium.tasks.TaskVerticle;
+import io.atrium.webhooks.WebhookVerticle;
 import io.atrium.lifecycle.LifecycleVerticle;
 import io.atrium.media.MediaVerticle;
 import io.atrium.parse.ParseSettings;
@@ -69,8 +72,13 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deploy(new SearchVerticle(searchVertx -> SqliteChunkSource.open(searchVertx, Path.of(dbPath), searchReaders, dataDir)),
             new DeploymentOptions().setConfig(sections(conf, "search")
                 .put("index_dir", dataDir.resolve("lucene").toString()))))
+        // tasks before ingest: the tasks a stopped atrium left open are followed again before any file runs
+        // webhooks before tasks: the first task events go to its consumer too
+        .compose(v -> deploy(new WebhookVerticle(), new DeploymentOptions().setConfig(sections(conf, "webhooks"))))
+        .compose(v -> deploy(new TaskVerticle(), new DeploymentOptions()))
         .compose(v -> deploy(new IngestVerticle(), new DeploymentOptions().setConfig(sections(conf, "ingest", "parse")
             .put("files_dir", dataDir.resolve("files").toString()))))
+        .compose(v -> deploy(new KnowledgeVerticle(), new DeploymentOptions().setConfig(sections(conf, "chunk"))))
         .compose(v -> deploy(new ChatVerticle(), new DeploymentOptions().setConfig(section(conf, "chat"))))
         // agent, media and http wait on chat: each derives its timeouts from chat's own retry budget
         .compose(v -> deploy(new AgentVerticle(), new DeploymentOptions().setConfig(sections(conf, "agent", "chat"))))
@@ -84,9 +92,10 @@ public final class MainVerticle extends VerticleBase {
   /** The HTTP verticle's config: its section, the chat, agent and sessions sections it derives timeouts from, the build. */
   public static JsonObject httpConfig(JsonObject conf) {
     Path dataDir = Path.of(ConfigSection.of(conf, "data").string("dir")).toAbsolutePath().normalize();
-    return sections(conf, "http", "chat", "agent", "sessions")
+    return sections(conf, "http", "chat", "agent", "sessions", "tus")
         .put("version", Version.current())
-        .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString());
+        .put("uploads_tmp_dir", dataDir.resolve("uploads-tmp").toString())
+        .put("tus_dir", dataDir.resolve("uploads-tus").toString());
   }
 
   private Future<String> deploy(Deployable verticle, DeploymentOptions options) {

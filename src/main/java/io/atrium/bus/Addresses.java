@@ -19,6 +19,8 @@ public final class Addresses {
   public static final String INGEST_RETRY = "atrium.ingest.retry";
   /** Request: forget a resource: chunks, vectors and (for uploads) the row and stored file. */
   public static final String INGEST_DELETE = "atrium.ingest.delete";
+  /** Request: queue resources again even though their hashes say they are indexed (new chunk settings). */
+  public static final String INGEST_REINDEX = "atrium.ingest.reindex";
   /** Request: stop taking new work and wait for in-flight files (shutdown). */
   public static final String INGEST_DRAIN = "atrium.ingest.drain";
 
@@ -49,6 +51,77 @@ public final class Addresses {
   public static final String STORE_CHUNKS_REPLACE = "atrium.store.chunks.replace";
   /** Request: delete a resource's chunks and vectors (and the row, when atrium owns it). */
   public static final String STORE_RESOURCE_DELETE = "atrium.store.resource.delete";
+
+  /** Request: create a knowledge base, or change one's fields. */
+  public static final String STORE_KB_SAVE = "atrium.store.kb.save";
+  /** Request: remove a knowledge base that holds no document. */
+  public static final String STORE_KB_DELETE = "atrium.store.kb.delete";
+  /** Request: one knowledge base with its counts (read pool). */
+  public static final String STORE_KB_GET = "atrium.store.kb.get";
+  /** Request: a page of knowledge bases (read pool). */
+  public static final String STORE_KB_LIST = "atrium.store.kb.list";
+  /** Request: a page of documents, of one base or status when given (read pool). */
+  public static final String STORE_DOCUMENT_LIST = "atrium.store.document.list";
+  /** Request: one document (read pool). */
+  public static final String STORE_DOCUMENT_GET = "atrium.store.document.get";
+  /** Request: the ids of every document of one base (read pool). */
+  public static final String STORE_DOCUMENT_IDS = "atrium.store.document.ids";
+
+  /** Request: an empty answer from the store's writer thread, for /health (it answers after the writes before it). */
+  public static final String STORE_PING = "atrium.store.ping";
+  /** Request: one query on the read pool, for /health. */
+  public static final String STORE_READ_PING = "atrium.store.read.ping";
+  /** Request: a re-index task with its items, the documents marked for indexing in the same transaction. */
+  public static final String STORE_TASK_CREATE = "atrium.store.task.create";
+  /** Request: a task's status and its items' outcomes, as the task verticle saw them. */
+  public static final String STORE_TASK_UPDATE = "atrium.store.task.update";
+  /** Request: one task with its items (read pool). */
+  public static final String STORE_TASK_GET = "atrium.store.task.get";
+  /** Request: a page of tasks, newest first (read pool). */
+  public static final String STORE_TASK_LIST = "atrium.store.task.list";
+  /** Request: the tasks not ended, with their items' states (read pool; the task verticle's start). */
+  public static final String STORE_TASK_ACTIVE = "atrium.store.task.active";
+
+  /** Request: start following a task just made (before its files are queued, so no progress is missed). */
+  public static final String TASKS_TRACK = "atrium.tasks.track";
+  /** Request: a re-index task over documents; answers once it is followed. */
+  public static final String TASKS_REINDEX = "atrium.tasks.reindex";
+  /** Request: a task as clients see it (live progress). */
+  public static final String TASKS_GET = "atrium.tasks.get";
+  public static final String TASKS_LIST = "atrium.tasks.list";
+  /** Request: stop what of a task has not started. */
+  public static final String TASKS_CANCEL = "atrium.tasks.cancel";
+  /** Request: queue a task's failed and cancelled items again. */
+  public static final String TASKS_RETRY = "atrium.tasks.retry";
+  /** Request: stop the queued files of a cancelled task (ingest). */
+  public static final String INGEST_CANCEL = "atrium.ingest.cancel";
+
+  /** Request: log a webhook delivery (pending). */
+  public static final String STORE_WEBHOOK_CREATE = "atrium.store.webhook.create";
+  /** Request: log one attempt at a delivery and where it stands after it. */
+  public static final String STORE_WEBHOOK_ATTEMPT = "atrium.store.webhook.attempt";
+  /** Request: a task's deliveries with their attempts (read pool). */
+  public static final String STORE_WEBHOOK_LIST = "atrium.store.webhook.list";
+  /** Request: the pending deliveries, for a restart (read pool). */
+  public static final String STORE_WEBHOOK_PENDING = "atrium.store.webhook.pending";
+  /** Request: whether a callback URL may be given to a task (scheme, a secret to sign with, no private address). */
+  public static final String WEBHOOKS_CHECK = "atrium.webhooks.check";
+  /** Request: a task's delivery log. */
+  public static final String WEBHOOKS_DELIVERIES = "atrium.webhooks.deliveries";
+
+  /** Request: knowledge bases as clients see them (checked fields, configured chunk settings filled in). */
+  public static final String KNOWLEDGE_BASE_CREATE = "atrium.knowledge.base.create";
+  public static final String KNOWLEDGE_BASE_GET = "atrium.knowledge.base.get";
+  public static final String KNOWLEDGE_BASE_LIST = "atrium.knowledge.base.list";
+  /** Request: change a base; new chunk settings queue its documents for re-indexing. */
+  public static final String KNOWLEDGE_BASE_UPDATE = "atrium.knowledge.base.update";
+  /** Request: delete a base and every document in it. */
+  public static final String KNOWLEDGE_BASE_DELETE = "atrium.knowledge.base.delete";
+  /** Request: a page of documents (query-string filters checked). */
+  public static final String KNOWLEDGE_DOCUMENT_LIST = "atrium.knowledge.document.list";
+  public static final String KNOWLEDGE_DOCUMENT_GET = "atrium.knowledge.document.get";
+  /** Request: delete one document of a base (through ingest). */
+  public static final String KNOWLEDGE_DOCUMENT_DELETE = "atrium.knowledge.document.delete";
 
   /** Request: record the embedding model in use; resources embedded with another model are marked for re-indexing. */
   public static final String STORE_MODEL_CHECK = "atrium.store.model.check";
@@ -227,6 +300,8 @@ public final class Addresses {
    * text|tool_use|tool_result|result|error|status, …}).
    */
   public static final String EVENTS_SESSION = "atrium.events.session";
+  /** Event: a task's status or progress changed, or one of its items ended. */
+  public static final String EVENTS_TASK = "atrium.events.task";
 
   /** Browser-facing: chat deltas and ends in the client shape {event: "chat", status, …}, fed only by push. */
   public static final String UI_CHAT = "atrium.ui.chat";

@@ -113,13 +113,16 @@ final class ChatFlow {
       filters = new JsonObject().put("resource_ids", new JsonArray().add(session.getLong("resource_id")));
     } else if (allowed && session != null && session.getLong("task_id") != null) {
       filters = new JsonObject().put("task_id", session.getLong("task_id"));
-    } else if (Boolean.TRUE.equals(request.retrieve())) {
+    } else if (Boolean.TRUE.equals(request.retrieve()) || allowed && request.knowledgeBaseId() != null) {
       filters = new JsonObject();
     } else {
       return Future.succeededFuture(ContextPacker.Context.NONE);
     }
     if (request.contextResourceIds() != null && request.contextResourceIds().isEmpty() || request.question().isBlank()) {
       return Future.succeededFuture(ContextPacker.Context.NONE);
+    }
+    if (request.knowledgeBaseId() != null) {
+      filters.put("knowledge_base_id", request.knowledgeBaseId()); // the context stays inside the base, whatever else
     }
     JsonObject search = new JsonObject().put("query", request.question()).put("top_k", settings.contextTopK())
         .put("filters", filters);

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public record ChatRequest(Provider provider, String model, String apiKey, String baseUrl, List<ChatMessage> messages,
     List<Long> contextResourceIds, Boolean retrieve, Long sessionId, boolean stream, Integer maxTokens,
-    Double temperature) {
+    Double temperature, Long knowledgeBaseId) {
   static final int MAX_MESSAGES = 500;
   static final int MAX_CONTEXT_IDS = 100;
   private static final Set<String> ROLES = Set.of(ChatMessage.SYSTEM, ChatMessage.USER, ChatMessage.ASSISTANT);
@@ -50,9 +50,18 @@ public record ChatRequest(Provider provider, String model, String apiKey, String
         || number.doubleValue() > 2)) {
       throw invalid("temperature must be a number from 0 to 2", "temperature");
     }
+    Object filters = body.getValue("filters");
+    if (filters != null && !(filters instanceof JsonObject)) {
+      throw invalid("filters must be an object {knowledge_base_id}", "filters");
+    }
+    Object base = filters == null ? null : ((JsonObject) filters).getValue("knowledge_base_id");
+    if (base != null && (!(base instanceof Integer || base instanceof Long) || ((Number) base).longValue() <= 0)) {
+      throw invalid("filters.knowledge_base_id must be a positive integer", "filters.knowledge_base_id");
+    }
+    Long knowledgeBase = base == null ? null : ((Number) base).longValue();
     return new ChatRequest(provider, model, apiKey, baseUrl, messages, contextIds, retrieve, sessionId,
         Boolean.TRUE.equals(stream), maxTokens == null ? null : (int) Math.min(maxTokens, Integer.MAX_VALUE),
-        temperature == null ? null : ((Number) temperature).doubleValue());
+        temperature == null ? null : ((Number) temperature).doubleValue(), knowledgeBase);
   }
 
   /** The last user message: what retrieval searches for and retrieval_logs records as the question. */

@@ -71,11 +71,24 @@ public final class EmbedVerticle extends VerticleBase {
     JsonArray blocks = body.getJsonArray("blocks", new JsonArray());
     // chunking a book and encoding its vectors take long enough to stall an event loop: both run on a worker
     boolean reuse = Boolean.TRUE.equals(Fields.optionalBoolean(body, "reuse_vectors")) && resourceId > 0;
-    return vertx.executeBlocking(() -> chunker.split(document, Block.fromJson(blocks, document.length())), false)
+    Chunker chunking = chunkerFor(body.getValue("chunk"));
+    return vertx.executeBlocking(() -> chunking.split(document, Block.fromJson(blocks, document.length())), false)
         .recover(e -> Future.failedFuture(
             ErrorCode.INVALID_REQUEST.exception("cannot chunk document: " + e.getMessage(), "blocks")))
         .compose(chunks -> (reuse ? storedVectors(resourceId) : Future.succeededFuture(Map.<String, String>of()))
             .compose(stored -> embedChunks(resourceId, chunks, stored)));
+  }
+
+  /** The configured chunker, or one with a knowledge base's own {size_tokens, overlap_tokens}. */
+  private Chunker chunkerFor(Object chunk) {
+    if (chunk == null) {
+      return chunker;
+    }
+    if (!(chunk instanceof JsonObject settings) || !(settings.getValue("size_tokens") instanceof Integer size)
+        || !(settings.getValue("overlap_tokens", 0) instanceof Integer overlap) || size < 16 || overlap < 0) {
+      throw ErrorCode.INVALID_REQUEST.exception("chunk must be {size_tokens >= 16, overlap_tokens >= 0}", "chunk");
+    }
+    return new Chunker(size, overlap);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.atrium.http;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.config.ConfigSection;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -47,16 +49,33 @@ public final class HttpVerticle extends VerticleBase {
     if (!settings.allowedOrigins().isEmpty()) {
       // CORS headers only for the origins the operator named; any other origin gets none (and the guard's 403)
       router.route().handler(CorsHandler.create().addOrigins(settings.allowedOrigins())
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE))
-          .allowedHeader("content-type").allowedHeader("authorization"));
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE))
+          .allowedHeader("content-type").allowedHeader("authorization")
+          // a browser's tus client (tus-js-client, Uppy) sends and reads these
+          .allowedHeaders(Set.of("tus-resumable", "upload-length", "upload-offset", "upload-metadata", "upload-defer-length"))
+          .exposedHeaders(Set.of("location", "tus-resumable", "tus-version", "tus-extension", "tus-max-size",
+              "upload-offset", "upload-length", "upload-metadata", "upload-expires", "atrium-task-id", "atrium-document-id")));
     }
     router.route().handler(new Authentication(access));
     router.post("/api/v1/auth/ticket").handler(this::issueTicket);
     router.get("/health").handler(this::health);
+    router.get("/api/v1/health").handler(this::health);
     router.post("/ingest/notify").handler(json).handler(this::notifyIngest);
     router.get("/ingest/status/:id").handler(ctx -> forward(ctx, Addresses.INGEST_STATUS, idBody(ctx), 200));
     router.post("/ingest/retry/:id").handler(ctx -> forward(ctx, Addresses.INGEST_RETRY, idBody(ctx), 202));
-    router.post("/api/v1/documents/upload").handler(upload).handler(new UploadHandler(vertx, REQUEST_TIMEOUT_MS));
+    router.post("/api/v1/documents/upload").handler(upload).handler(new UploadHandler(vertx, REQUEST_TIMEOUT_MS, false));
+    new KnowledgeRoutes(vertx).mount(router, json, upload, new UploadHandler(vertx, REQUEST_TIMEOUT_MS, true));
+    TusUploads tus = new TusUploads(vertx, Path.of(config().getString("tus_dir")),
+        ConfigSection.of(config(), "tus").longInteger("max_size_mb") * 1024 * 1024,
+        ConfigSection.of(config(), "tus").longInteger("expire_s") * 1000, REQUEST_TIMEOUT_MS);
+    tus.mount(router);
+    router.get("/api/v1/tasks").handler(ctx -> forward(ctx, Addresses.TASKS_LIST, Requests.integers(ctx,
+        Requests.query(ctx, "cursor").mergeIn(Requests.query(ctx, "status")).mergeIn(Requests.query(ctx, "kind")), "limit"), 200));
+    router.get("/api/v1/tasks/:id").handler(ctx -> forward(ctx, Addresses.TASKS_GET, idBody(ctx), 200));
+    router.post("/api/v1/tasks/:id/cancel").handler(ctx -> forward(ctx, Addresses.TASKS_CANCEL, idBody(ctx), 200));
+    router.get("/api/v1/tasks/:id/deliveries").handler(ctx -> forward(ctx, Addresses.WEBHOOKS_DELIVERIES,
+        new JsonObject().put("task_id", Requests.pathId(ctx, "id")), 200));
+    router.post("/api/v1/tasks/:id/retry").handler(ctx -> forward(ctx, Addresses.TASKS_RETRY, idBody(ctx), 202));
     router.delete("/api/v1/documents/:id").handler(this::deleteDocument);
     router.post("/search/hybrid").handler(json).handler(ctx -> forward(ctx, Addresses.SEARCH_HYBRID, Requests.jsonBody(ctx), 200));
     router.post("/heartbeat").handler(ctx -> forward(ctx, Addresses.LIFECYCLE_HEARTBEAT, new JsonObject(), 200));
@@ -70,7 +89,8 @@ public final class HttpVerticle extends VerticleBase {
     sessions.mount(router, json);
     long idleMs = settings.timeouts().idleMs();
     EventSocket notifications = new EventSocket(vertx, Addresses.UI_NOTIFICATIONS,
-        List.of(new EventSocket.Filter("resource_id", true), new EventSocket.Filter("conversation_id", false)), false, idleMs);
+        List.of(new EventSocket.Filter("resource_id", true), new EventSocket.Filter("conversation_id", false),
+            new EventSocket.Filter("task_id", true)), false, idleMs);
     EventSocket chatEvents = new EventSocket(vertx, Addresses.UI_CHAT,
         List.of(new EventSocket.Filter("session_id", true), new EventSocket.Filter("request_id", false)), true, idleMs);
     router.get("/ws/notifications").handler(notifications::upgrade);
@@ -84,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
 
     HttpServerOptions options = settings.serverOptions();
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, settings.timeouts());
-    return Future.all(notifications.start(), chatEvents.start(), chat.start(), sessions.start())
+    return Future.all(List.of(notifications.start(), chatEvents.start(), chat.start(), sessions.start(), tus.start()))
         .compose(v -> UploadLeftovers.sweep(vertx, settings.uploadsTmpDir()))
         .compose(v -> {
           deadlines.start();
@@ -139,29 +159,45 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Seed 001's {status, version}, whether an API token is required (and each token's use, by name), plus each
-   * component that can lag behind or lack something: search (which engine answers, Lucene rebuilding) and OCR
+   * Seed 001's {status, version} (also served as seed 004's {@code GET /api/v1/health}), whether an API token is
+   * required (and each token's use, by name), {@code dependencies}: each part atrium depends on — the store's writer
+   * and readers, the embedder, search, the parser — with its state and how long it took to answer, and the details of
+   * those that can lag behind or lack something: search (which engine answers, Lucene rebuilding), OCR
    * ({@code ocr}: available, unavailable or off, and {@code ocr_missing_languages}), coding-agent sessions (each CLI
-   * found or not, runs going). status is "degraded" when a
-   * component does not answer within a second; HTTP 200 either way, since atrium itself is up.
+   * found or not, runs going). status is "degraded" when a part does not answer within a second (it is named with
+   * its error); HTTP 200 either way, since atrium itself is up.
    */
   private void health(RoutingContext ctx) {
     JsonObject health = new JsonObject().put("status", "ok").put("version", settings.version())
         .put("auth", access.describe());
-    Future<JsonObject> search = Bus.request(vertx, Addresses.SEARCH_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
-        .recover(e -> degraded(health, new JsonObject().put("error", e.getMessage())));
-    Future<JsonObject> parse = Bus.request(vertx, Addresses.PARSE_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
-        .recover(e -> degraded(health, new JsonObject().put("ocr", "unknown")));
-    Future<JsonObject> sessions = Bus.request(vertx, Addresses.SESSIONS_STATUS, new JsonObject(), HEALTH_TIMEOUT_MS)
-        .recover(e -> degraded(health, new JsonObject().put("error", e.getMessage())));
-    Future.all(search, parse, sessions)
-        .onSuccess(v -> ok(ctx, 200, health.put("search", search.result()).put("sessions", sessions.result())
-            .mergeIn(parse.result())));
+    JsonObject dependencies = new JsonObject();
+    Future<JsonObject> search = probe(health, dependencies, "search", Addresses.SEARCH_STATUS)
+        .recover(e -> Future.succeededFuture(new JsonObject().put("error", e.getMessage())));
+    Future<JsonObject> parse = probe(health, dependencies, "parser", Addresses.PARSE_STATUS)
+        .recover(e -> Future.succeededFuture(new JsonObject().put("ocr", "unknown")));
+    Future<JsonObject> sessions = probe(health, dependencies, "sessions", Addresses.SESSIONS_STATUS)
+        .recover(e -> Future.succeededFuture(new JsonObject().put("error", e.getMessage())));
+    Future<JsonObject> store = probe(health, dependencies, "store", Addresses.STORE_PING).otherwiseEmpty();
+    Future<JsonObject> readers = probe(health, dependencies, "store_readers", Addresses.STORE_READ_PING).otherwiseEmpty();
+    Future<JsonObject> embedder = probe(health, dependencies, "embedder", Addresses.EMBED_INFO)
+        .onSuccess(info -> dependencies.getJsonObject("embedder").put("model", info.getString("model")))
+        .otherwiseEmpty();
+    Future.join(List.of(search, parse, sessions, store, readers, embedder))
+        .onComplete(v -> ok(ctx, 200, health.put("dependencies", dependencies).put("search", search.result())
+            .put("sessions", sessions.result()).mergeIn(parse.result())));
   }
 
-  private static Future<JsonObject> degraded(JsonObject health, JsonObject part) {
-    health.put("status", "degraded");
-    return Future.succeededFuture(part);
+  /** Asks one part and notes in {@code dependencies} whether and how fast it answered; a part that did not, degrades. */
+  private Future<JsonObject> probe(JsonObject health, JsonObject dependencies, String name, String address) {
+    long start = System.nanoTime();
+    return Bus.request(vertx, address, new JsonObject(), HEALTH_TIMEOUT_MS)
+        .onSuccess(reply -> dependencies.put(name, new JsonObject().put("status", "ok")
+            .put("latency_ms", Math.round((System.nanoTime() - start) / 1e4) / 100.0)))
+        .onFailure(e -> {
+          health.put("status", "degraded");
+          dependencies.put(name, new JsonObject().put("status", "down").put("error", e.getMessage())
+              .put("latency_ms", Math.round((System.nanoTime() - start) / 1e4) / 100.0));
+        });
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, int status) {

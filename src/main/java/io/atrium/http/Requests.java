@@ -55,4 +55,29 @@ final class Requests {
     }
     return text;
   }
+
+  /** A query parameter, as given, into a new body (absent: an empty body). */
+  static JsonObject query(RoutingContext ctx, String field) {
+    JsonObject body = new JsonObject();
+    String value = ctx.request().getParam(field);
+    if (value != null) {
+      body.put(field, value);
+    }
+    return body;
+  }
+
+  /** Integer query parameters into {@code body}; one that is not an integer is a 400 naming it. */
+  static JsonObject integers(RoutingContext ctx, JsonObject body, String... fields) {
+    for (String field : fields) {
+      String value = ctx.request().getParam(field);
+      if (value != null) {
+        try {
+          body.put(field, Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+          throw new HttpErrors.BadRequest(field + " must be an integer, got '" + value + "'", field);
+        }
+      }
+    }
+    return body;
+  }
 }

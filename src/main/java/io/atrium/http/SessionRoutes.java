@@ -54,7 +54,7 @@ final class SessionRoutes {
 
   void mount(Router router, JsonBody json) {
     router.get("/api/v1/workers").handler(ctx -> forward(ctx, Addresses.SESSIONS_WORKER_LIST,
-        query(ctx, "worker_name"), 200));
+        Requests.query(ctx, "worker_name"), 200));
     router.post("/api/v1/workers").handler(json)
         .handler(ctx -> forward(ctx, Addresses.SESSIONS_WORKER_CREATE, Requests.jsonBody(ctx), 201));
     // before /{worker_name}: "types" is not a worker
@@ -63,7 +63,7 @@ final class SessionRoutes {
     router.delete("/api/v1/workers/:worker_name").handler(ctx -> forward(ctx, Addresses.SESSIONS_WORKER_DELETE, worker(ctx), 200));
 
     router.get("/api/v1/conversations").handler(ctx -> forward(ctx, Addresses.SESSIONS_CONVERSATION_LIST,
-        integers(ctx, query(ctx, "worker_name"), "limit", "offset"), 200));
+        Requests.integers(ctx, Requests.query(ctx, "worker_name"), "limit", "offset"), 200));
     router.post("/api/v1/conversations").handler(json)
         .handler(ctx -> forward(ctx, Addresses.SESSIONS_CONVERSATION_CREATE, Requests.jsonBody(ctx), 201));
     router.get("/api/v1/conversations/:id").handler(ctx -> forward(ctx, Addresses.SESSIONS_CONVERSATION_GET, id(ctx), 200));
@@ -71,11 +71,11 @@ final class SessionRoutes {
         .handler(ctx -> forward(ctx, Addresses.SESSIONS_CONVERSATION_RENAME, withId(ctx), 200));
     router.delete("/api/v1/conversations/:id").handler(ctx -> forward(ctx, Addresses.SESSIONS_CONVERSATION_DELETE, id(ctx), 200));
     router.get("/api/v1/conversations/:id/inputs").handler(ctx -> forward(ctx, Addresses.SESSIONS_INPUTS,
-        integers(ctx, id(ctx), "limit"), 200));
+        Requests.integers(ctx, id(ctx), "limit"), 200));
     router.post("/api/v1/conversations/:id").handler(json).handler(this::input);
     router.post("/api/v1/conversations/:id/cancel").handler(ctx -> forward(ctx, Addresses.SESSIONS_CANCEL, id(ctx), 200));
     router.get("/api/v1/conversations/:id/messages").handler(ctx -> forward(ctx, Addresses.SESSIONS_MESSAGES,
-        integers(ctx, id(ctx), "limit", "after_id"), 200));
+        Requests.integers(ctx, id(ctx), "limit", "after_id"), 200));
     router.post("/api/v1/conversations/:id/messages/sync").handler(ctx -> forward(ctx, Addresses.SESSIONS_SYNC, id(ctx), 200));
   }
 
@@ -110,30 +110,6 @@ final class SessionRoutes {
 
   private static JsonObject withId(RoutingContext ctx) {
     return Requests.jsonBody(ctx).copy().put("id", ctx.pathParam("id"));
-  }
-
-  private static JsonObject query(RoutingContext ctx, String field) {
-    JsonObject body = new JsonObject();
-    String value = ctx.request().getParam(field);
-    if (value != null) {
-      body.put(field, value);
-    }
-    return body;
-  }
-
-  /** Integer query parameters into {@code body}; one that is not an integer is a 400 naming it. */
-  private static JsonObject integers(RoutingContext ctx, JsonObject body, String... fields) {
-    for (String field : fields) {
-      String value = ctx.request().getParam(field);
-      if (value != null) {
-        try {
-          body.put(field, Integer.parseInt(value.strip()));
-        } catch (NumberFormatException e) {
-          throw new HttpErrors.BadRequest(field + " must be an integer, got '" + value + "'", field);
-        }
-      }
-    }
-    return body;
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject body, int status) {

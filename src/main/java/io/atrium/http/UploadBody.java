@@ -13,7 +13,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +31,8 @@ import java.util.UUID;
  * in 5.0 throws at the first part whose file is just closing and leaves the others.)
  */
 final class UploadBody implements Handler<RoutingContext> {
-  /** A file part on disk. */
-  record Part(String fileName, Path path, long size) {
+  /** A file part on disk, with the SHA-256 of its bytes (hex), taken as they streamed by. */
+  record Part(String fileName, Path path, long size, String contentHash) {
   }
 
   private static final String PARTS = "uploadParts";
@@ -110,12 +114,16 @@ final class UploadBody implements Handler<RoutingContext> {
         return;
       }
       upload.pause(); // until its file is open
-      parts.add(folder.open(index).compose(file -> write(upload, file))
-          .map(size -> new Part(upload.filename(), folder.path(index), size)));
+      MessageDigest digest = sha256();
+      parts.add(folder.open(index).compose(file -> write(upload, file, digest))
+          .map(size -> new Part(upload.filename(), folder.path(index), size, HexFormat.of().formatHex(digest.digest()))));
     }
 
-    /** Streams one part into its file with back-pressure; once the upload is refused its bytes are dropped. */
-    private Future<Long> write(HttpServerFileUpload upload, AsyncFile file) {
+    /**
+     * Streams one part into its file with back-pressure, hashing it on the way (so a duplicate is known when the
+     * last byte arrives, without reading the file again); once the upload is refused its bytes are dropped.
+     */
+    private Future<Long> write(HttpServerFileUpload upload, AsyncFile file, MessageDigest digest) {
       Promise<Long> written = Promise.promise();
       long[] size = {0};
       upload.handler(chunk -> {
@@ -123,6 +131,7 @@ final class UploadBody implements Handler<RoutingContext> {
           return;
         }
         size[0] += chunk.length();
+        digest.update(((BufferInternal) chunk).getByteBuf().nioBuffer());
         file.write(chunk);
         if (file.writeQueueFull()) {
           upload.pause();
@@ -177,6 +186,14 @@ final class UploadBody implements Handler<RoutingContext> {
     private Throwable tooLarge() {
       return ErrorCode.TOO_LARGE.exception("an upload may have at most " + limits.maxBytes() / (1024 * 1024)
           + " MB (http.upload_limit_mb)", "files");
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

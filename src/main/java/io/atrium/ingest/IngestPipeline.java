@@ -50,13 +50,17 @@ final class IngestPipeline {
 
   Future<Outcome> run(long resourceId, boolean force) {
     return Bus.request(vertx, Addresses.STORE_RESOURCE_GET, new JsonObject().put(Keys.ID, resourceId), 10_000)
-        .map(ResourceRow::fromJson)
-        .compose(row -> force || row.needsIndexing() ? index(row) : Future.succeededFuture(Outcome.UNCHANGED))
+        .compose(json -> {
+          ResourceRow row = ResourceRow.fromJson(json);
+          return force || row.needsIndexing() ? index(row, json.getJsonObject("chunk"))
+              : Future.succeededFuture(Outcome.UNCHANGED);
+        })
         .recover(e -> Failure.of(e).code() == ErrorCode.NOT_FOUND
             ? Future.succeededFuture(Outcome.GONE) : Future.failedFuture(e));
   }
 
-  private Future<Outcome> index(ResourceRow row) {
+  /** {@code chunk}: the knowledge base's chunk settings ({size_tokens, overlap_tokens}), null for the configured ones. */
+  private Future<Outcome> index(ResourceRow row, JsonObject chunk) {
     long id = row.id();
     Path file = Path.of(row.filePath());
     return hashOf(row, file)
@@ -70,8 +74,8 @@ final class IngestPipeline {
             .compose(parsed -> Bus.request(vertx, Addresses.STORE_RESOURCE_STAGE,
                     new JsonObject().put(Keys.ID, id).put("stage", Stage.EMBEDDING.word()), 10_000)
                 .onSuccess(v -> progress.report(id, Stage.EMBEDDING, EMBED_START))
-                .compose(v -> Bus.request(vertx, Addresses.EMBED_DOCUMENT, parsed.put(Keys.RESOURCE_ID, id),
-                    settings.embedTimeoutMs())))
+                .compose(v -> Bus.request(vertx, Addresses.EMBED_DOCUMENT, parsed.put(Keys.RESOURCE_ID, id)
+                    .put("chunk", chunk), settings.embedTimeoutMs())))
             .map(EmbeddedDocument::fromJson)
             .compose(embedded -> embedded.chunks().isEmpty()
                 // parse refuses a file without text, so no chunk means its text was lost on the way: never "done"

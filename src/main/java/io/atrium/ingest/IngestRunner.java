@@ -86,6 +86,23 @@ final class IngestRunner {
     }
   }
 
+  /**
+   * Takes a queued file off the queue and ends it in error with {@code reason}, recorded as a permanent failure (so
+   * the start-up queue leaves it until a retry); false for a file being processed, whose run goes on.
+   */
+  boolean cancel(long id, String reason) {
+    if (queue.isInFlight(id)) {
+      return false;
+    }
+    queue.remove(id);
+    attempts.remove(id);
+    Bus.request(vertx, Addresses.STORE_RESOURCE_FAIL, new JsonObject().put("id", id).put("error", reason)
+            .put("permanent", true), 10_000)
+        .onFailure(err -> LOG.error("cannot record the cancel of resource {}: {}", id, err.getMessage()));
+    tracker.advance(id, Stage.ERROR, 0, reason).ifPresent(this::publish);
+    return true;
+  }
+
   /** Stops taking work; completes when in-flight runs end or the drain timeout passes. */
   Future<JsonObject> drain() {
     accepting = false;

@@ -40,6 +40,8 @@ public final class IngestVerticle extends VerticleBase {
             handle(Addresses.INGEST_REGISTER_UPLOADS, this::registerUploads),
             handleRead(Addresses.INGEST_STATUS, this::status),
             handle(Addresses.INGEST_RETRY, this::retry),
+            handle(Addresses.INGEST_REINDEX, this::reindex),
+            handle(Addresses.INGEST_CANCEL, this::cancel),
             handle(Addresses.INGEST_DELETE, body -> delete(Fields.positiveLong(body, "id"))),
             handleRead(Addresses.INGEST_DRAIN, body -> runner.drain()),
             vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_EMBED_PROGRESS, msg -> runner.embedProgress(msg.body())).completion()))
@@ -81,10 +83,54 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> registerUploads(JsonObject body) {
-    return uploads.register(body).map(created -> {
-      created.getJsonArray("resources").forEach(r -> runner.enqueue(((JsonObject) r).getLong("resource_id"), false));
+    // the task is followed before its files are queued, so none of their progress goes unseen
+    return uploads.register(body).compose(created -> Bus.request(vertx, Addresses.TASKS_TRACK,
+            new JsonObject().put("task_id", created.getLong("task_id")), 10_000)
+        .otherwise(e -> {
+          LOG.error("task {} is not followed (its files are indexed all the same): {}", created.getLong("task_id"),
+              e.getMessage());
+          return null;
+        })
+        .map(created)).map(created -> {
+      created.getJsonArray("replaced", new JsonArray()).forEach(id -> runner.forget(((Number) id).longValue()));
+      created.getJsonArray("resources").forEach(r -> {
+        JsonObject resource = (JsonObject) r;
+        if (!resource.getBoolean("duplicate", false)) {
+          runner.enqueue(resource.getLong("resource_id"), false);
+        }
+      });
       return created;
     });
+  }
+
+  /** {resource_ids, reason} → {cancelled, running}: queued files leave the queue and end in error; running ones go on. */
+  private Future<JsonObject> cancel(JsonObject body) {
+    String reason = Fields.text(body, "reason", 500, false);
+    JsonArray cancelled = new JsonArray();
+    JsonArray running = new JsonArray();
+    for (Object id : body.getJsonArray("resource_ids", new JsonArray())) {
+      if (!(id instanceof Number number) || number.longValue() <= 0) {
+        return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("resource_ids must be positive integers", "resource_ids"));
+      }
+    }
+    for (Object id : body.getJsonArray("resource_ids", new JsonArray())) {
+      long resource = ((Number) id).longValue();
+      (runner.cancel(resource, reason == null ? "cancelled" : reason) ? cancelled : running).add(resource);
+    }
+    return Future.succeededFuture(new JsonObject().put("cancelled", cancelled).put("running", running));
+  }
+
+  /** Queues documents again whatever their hashes say (their base's chunk settings changed). */
+  private Future<JsonObject> reindex(JsonObject body) {
+    Fields.optionalPositiveLong(body, "knowledge_base_id"); // only labels the request
+    JsonArray ids = body.getJsonArray("resource_ids", new JsonArray());
+    for (Object id : ids) {
+      if (!(id instanceof Number number) || number.longValue() <= 0) {
+        return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("resource_ids must be positive integers", "resource_ids"));
+      }
+    }
+    ids.forEach(id -> runner.enqueue(((Number) id).longValue(), true));
+    return Future.succeededFuture(new JsonObject().put("documents", ids.size()));
   }
 
   private Future<JsonObject> status(JsonObject body) {

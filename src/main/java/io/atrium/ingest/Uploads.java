@@ -33,22 +33,57 @@ final class Uploads {
     this.filesDir = Path.of(filesDir).toAbsolutePath().normalize();
   }
 
+  private static final java.util.Set<String> ON_DUPLICATE = java.util.Set.of("skip", "keep", "replace");
+
+  /**
+   * → {task_id, knowledge_base_id, resources: [{resource_id, file_name, task_id, duplicate?}], documents: [{id,
+   * resource_id, knowledge_base_id, file_name, size, content_hash, status, duplicate?}], replaced: [ids]}. A file the
+   * base already holds (same bytes) is answered with the existing document and its new copy removed, unless
+   * {@code on_duplicate} says keep (a second document) or replace (the new one in place of the old).
+   */
   Future<JsonObject> register(JsonObject body) {
     JsonArray files = body.getJsonArray("files", new JsonArray());
     if (files.isEmpty()) {
       return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("no files were uploaded", "files"));
     }
+    Object onDuplicate = body.getValue("on_duplicate");
+    if (onDuplicate != null && !ON_DUPLICATE.contains(onDuplicate)) {
+      return Future.failedFuture(ErrorCode.INVALID_REQUEST.exception("on_duplicate must be keep, replace or skip",
+          "on_duplicate"));
+    }
+    // a callback is checked (and refused) before any file moves; the base's own callback serves when none is given
+    JsonObject callback = body.getJsonObject("callback");
+    Future<JsonObject> checked = callback == null ? Future.succeededFuture(null)
+        : Bus.request(vertx, Addresses.WEBHOOKS_CHECK, callback, 10_000);
     // all moves of one request in one blocking step, not two worker-pool hops per file
-    return vertx.executeBlocking(() -> moveAll(files), false).compose(stored -> {
+    return checked.compose(callbackChecked -> vertx.executeBlocking(() -> moveAll(files), false).compose(stored -> {
+      JsonArray described = new JsonArray();
+      for (int i = 0; i < stored.size(); i++) {
+        described.add(stored.getJsonObject(i).copy().put("size", files.getJsonObject(i).getLong("size"))
+            .put("content_hash", files.getJsonObject(i).getString("content_hash")));
+      }
       JsonObject create = new JsonObject()
-          .put("files", stored)
+          .put("files", described)
           .put("task_id", body.getLong("task_id"))
+          .put("knowledge_base_id", body.getLong("knowledge_base_id"))
+          .put("on_duplicate", onDuplicate)
+          .put("callback", callbackChecked)
           .put("task_title", files.size() == 1 ? "Upload: " + stored.getJsonObject(0).getString("file_name")
               : "Upload of " + files.size() + " files");
       return Bus.request(vertx, Addresses.STORE_RESOURCE_CREATE, create, 30_000)
           .recover(e -> removeAll(stored).compose(v -> Future.failedFuture(e)))
-          .map(created -> response(stored, created));
-    });
+          .compose(created -> removeDuplicateCopies(stored, created).map(v -> response(described, created,
+              body.getLong("knowledge_base_id", 1L))));
+    }));
+  }
+
+  /** The stored copies of files the base already held, and the files of documents replaced. */
+  private Future<Void> removeDuplicateCopies(JsonArray stored, JsonObject created) {
+    List<Future<Void>> removals = new ArrayList<>();
+    created.getJsonArray("duplicates").forEach(index ->
+        removals.add(removeFolderOf(stored.getJsonObject(((Number) index).intValue()).getString("file_path"))));
+    created.getJsonArray("replaced").forEach(deleted -> removals.add(removeStoredFile((JsonObject) deleted)));
+    return Future.join(removals).otherwiseEmpty().mapEmpty();
   }
 
   /** Moves each uploaded file into its own folder under the files directory; on a failure, undoes the moves made. */
@@ -70,16 +105,39 @@ final class Uploads {
     }
   }
 
-  private static JsonObject response(JsonArray stored, JsonObject created) {
+  private static JsonObject response(JsonArray files, JsonObject created, long knowledgeBaseId) {
     JsonArray ids = created.getJsonArray("resource_ids");
+    JsonArray duplicates = created.getJsonArray("duplicates");
     JsonArray resources = new JsonArray();
+    JsonArray documents = new JsonArray();
     for (int i = 0; i < ids.size(); i++) {
-      resources.add(new JsonObject()
+      JsonObject file = files.getJsonObject(i);
+      JsonObject resource = new JsonObject()
           .put("resource_id", ids.getLong(i))
-          .put("file_name", stored.getJsonObject(i).getString("file_name"))
-          .put("task_id", created.getLong("task_id")));
+          .put("file_name", file.getString("file_name"))
+          .put("task_id", created.getLong("host_task_id"));
+      JsonObject document = new JsonObject()
+          .put("id", ids.getLong(i))
+          .put("resource_id", ids.getLong(i))
+          .put("knowledge_base_id", knowledgeBaseId)
+          .put("file_name", file.getString("file_name"))
+          .put("size", file.getLong("size"))
+          .put("content_hash", file.getString("content_hash"));
+      int index = i;
+      if (duplicates.stream().anyMatch(d -> ((Number) d).intValue() == index)) {
+        resource.put("duplicate", true);
+        document.put("duplicate", true);
+      } else {
+        document.put("status", "todo");
+      }
+      resources.add(resource);
+      documents.add(document);
     }
-    return new JsonObject().put("task_id", created.getLong("task_id")).put("resources", resources);
+    JsonArray replaced = new JsonArray();
+    created.getJsonArray("replaced").forEach(deleted -> replaced.add(((JsonObject) deleted).getLong("resource_id")));
+    JsonObject response = new JsonObject().put("task_id", created.getLong("task_id"))
+        .put("knowledge_base_id", knowledgeBaseId).put("resources", resources).put("documents", documents);
+    return replaced.isEmpty() ? response : response.put("replaced", replaced);
   }
 
   private Future<Void> removeAll(JsonArray stored) {

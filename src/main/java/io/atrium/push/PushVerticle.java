@@ -19,7 +19,7 @@ public final class PushVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return Future.all(
+    return Future.all(java.util.List.of(
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_PROGRESS, message -> vertx.eventBus()
             .publish(Addresses.UI_NOTIFICATIONS, notification(ProgressEvent.fromJson(message.body())))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_CHAT, message -> vertx.eventBus()
@@ -32,7 +32,9 @@ public final class PushVerticle extends VerticleBase {
             .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "media")
                 .put("media_file_id", message.body().getValue("id")))).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_SESSION, message -> vertx.eventBus()
-            .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "session"))).completion());
+            .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "session"))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_TASK, message -> vertx.eventBus()
+            .publish(Addresses.UI_NOTIFICATIONS, message.body().copy().put("event", "task"))).completion()));
   }
 
   static JsonObject notification(ProgressEvent event) {

@@ -116,8 +116,9 @@ record SearchRequest(String query, List<SearchText.Token> terms, int topK, Strin
     if (worker != null && !(worker instanceof String)) {
       throw ErrorCode.INVALID_REQUEST.exception("filters.worker_name must be a string", "filters.worker_name");
     }
+    Long knowledgeBase = Fields.optionalPositiveLong(json, "knowledge_base_id");
     return new Filters(task == null ? null : ((Number) task).longValue(), fileType, resourceIds, (String) sourceType,
-        (String) worker);
+        (String) worker, knowledgeBase);
   }
 
   boolean usesFullText() {

@@ -269,7 +269,94 @@ public final class Migrations {
           "ALTER TABLE messages_v9 RENAME TO messages",
           "CREATE INDEX IF NOT EXISTS idx_messages_conversation ON messages(conversation_id)",
           "CREATE INDEX IF NOT EXISTS idx_messages_worker ON messages(worker_id)",
-          "CREATE INDEX IF NOT EXISTS idx_messages_timestamp ON messages(timestamp)"));
+          "CREATE INDEX IF NOT EXISTS idx_messages_timestamp ON messages(timestamp)"),
+      // 10: knowledge bases, each with its own chunk settings (null: the configured ones); base 1 is the default,
+      // which holds what is uploaded without naming a base. atrium_documents says which base an upload (or a
+      // notified resource, once it is indexed) belongs to, its name as uploaded and the hash of its bytes, so the
+      // same file uploaded twice into one base is recognised before a second copy is made.
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS knowledge_bases (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT,
+            chunk_size INTEGER,
+            chunk_overlap INTEGER,
+            embedding_model TEXT,
+            callback_url TEXT,
+            created_at TEXT NOT NULL DEFAULT %s,
+            updated_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW, NOW),
+          "INSERT OR IGNORE INTO knowledge_bases (id, name, description) VALUES (1, 'default', "
+              + "'What is uploaded without naming a knowledge base')",
+          """
+          CREATE TABLE IF NOT EXISTS atrium_documents (
+            resource_id INTEGER PRIMARY KEY,
+            knowledge_base_id INTEGER NOT NULL REFERENCES knowledge_bases(id),
+            file_name TEXT NOT NULL,
+            size INTEGER,
+            content_hash TEXT,
+            created_at TEXT NOT NULL DEFAULT %s
+          )""".formatted(NOW),
+          "CREATE INDEX IF NOT EXISTS atrium_documents_by_base ON atrium_documents(knowledge_base_id, resource_id)",
+          "CREATE INDEX IF NOT EXISTS atrium_documents_by_hash ON atrium_documents(knowledge_base_id, content_hash)"),
+      // 11: tasks, the long jobs clients follow (an upload batch, a re-index): the id is the tasks row's when atrium
+      // owns that table (so filters.task_id and chat sessions keep meaning the upload), its own otherwise. An item's
+      // outcome is recorded when it ends within the task; until then its state is its resource's processing_stage.
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS atrium_tasks (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            knowledge_base_id INTEGER,
+            callback_url TEXT,
+            callback_events TEXT,
+            error TEXT,
+            created_at TEXT NOT NULL DEFAULT %s,
+            started_at TEXT,
+            finished_at TEXT
+          )""".formatted(NOW),
+          "CREATE INDEX IF NOT EXISTS atrium_tasks_by_status ON atrium_tasks(status, id)",
+          """
+          CREATE TABLE IF NOT EXISTS atrium_task_items (
+            task_id INTEGER NOT NULL,
+            resource_id INTEGER NOT NULL,
+            file_name TEXT,
+            outcome TEXT,
+            error TEXT,
+            PRIMARY KEY (task_id, resource_id)
+          )""",
+          "CREATE INDEX IF NOT EXISTS atrium_task_items_by_resource ON atrium_task_items(resource_id)"),
+      // 12: webhook deliveries of tasks' callbacks and each attempt at one (the delivery log); a pending delivery
+      // is tried again after a restart at its next_attempt_at (epoch ms)
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS atrium_webhook_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL,
+            webhook_id TEXT NOT NULL UNIQUE,
+            event TEXT NOT NULL,
+            url TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            created_ms INTEGER NOT NULL,
+            next_attempt_ms INTEGER,
+            created_at TEXT NOT NULL DEFAULT %s,
+            delivered_at TEXT
+          )""".formatted(NOW),
+          "CREATE INDEX IF NOT EXISTS atrium_webhook_deliveries_by_task ON atrium_webhook_deliveries(task_id, id)",
+          "CREATE INDEX IF NOT EXISTS atrium_webhook_deliveries_by_status ON atrium_webhook_deliveries(status, id)",
+          """
+          CREATE TABLE IF NOT EXISTS atrium_webhook_attempts (
+            delivery_id INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            at TEXT NOT NULL DEFAULT %s,
+            http_status INTEGER,
+            latency_ms INTEGER,
+            error TEXT,
+            PRIMARY KEY (delivery_id, attempt)
+          )""".formatted(NOW)));
 
   private Migrations() {
   }

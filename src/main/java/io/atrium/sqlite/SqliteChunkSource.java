@@ -98,6 +98,13 @@ public final class SqliteChunkSource implements ChunkSource {
       sql.append(" AND ").append(resourceIdColumn).append(" IN (SELECT resource_id FROM conversation_index WHERE worker_id = ?)");
       params.add(filters.workerName());
     }
+    if (filters.knowledgeBaseId() != null) {
+      // a document without a row of its own (a host app's) is the default base's; a conversation is in none
+      sql.append(" AND ").append(resourceAlias).append(".file_type IS NOT 'conversation' AND COALESCE((SELECT ")
+          .append("d.knowledge_base_id FROM atrium_documents d WHERE d.resource_id = ").append(resourceIdColumn)
+          .append("), 1) = ?");
+      params.add(filters.knowledgeBaseId());
+    }
     if (filters.resourceIds() != null) {
       if (filters.resourceIds().isEmpty()) {
         sql.append(" AND 0 = 1");

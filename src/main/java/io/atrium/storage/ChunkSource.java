@@ -59,14 +59,16 @@ public interface ChunkSource {
 
   /**
    * Search filters: seed 000's task, file type (lower case, no dot) and resource ids, and the source type
-   * ({@code document} or {@code conversation}, a synced coding-agent session) and worker of a conversation; null
-   * means unrestricted.
+   * ({@code document} or {@code conversation}, a synced coding-agent session) and worker of a conversation, and the
+   * knowledge base of a document (a resource without a base is the default base's); null means unrestricted.
    */
-  record Filters(Long taskId, String fileType, List<Long> resourceIds, String sourceType, String workerName) {
-    public static final Filters NONE = new Filters(null, null, null, null, null);
+  record Filters(Long taskId, String fileType, List<Long> resourceIds, String sourceType, String workerName,
+      Long knowledgeBaseId) {
+    public static final Filters NONE = new Filters(null, null, null, null, null, null);
 
     public boolean isEmpty() {
-      return taskId == null && fileType == null && resourceIds == null && sourceType == null && workerName == null;
+      return taskId == null && fileType == null && resourceIds == null && sourceType == null && workerName == null
+          && knowledgeBaseId == null;
     }
   }
 

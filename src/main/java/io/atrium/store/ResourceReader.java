@@ -13,7 +13,7 @@ import java.util.List;
 
 /** The reads of resource rows, on the read pool: they never wait behind the writer's transactions. */
 final class ResourceReader {
-  private static final String RESOURCE_COLUMNS = String.join(", ", ResourceRow.COLUMNS);
+  private static final String RESOURCE_COLUMNS = String.join(", ", ResourceRow.COLUMNS.stream().map(c -> "r." + c).toList());
 
   private final Pool readers;
 
@@ -22,12 +22,24 @@ final class ResourceReader {
   }
 
   Future<JsonObject> get(long id) {
+    // the chunk settings of the resource's knowledge base (null: the configured ones) decide how it is chunked
     return readers.preparedQuery("SELECT " + RESOURCE_COLUMNS
-            + ", (SELECT COUNT(*) FROM context_chunks c WHERE c.resource_id = r.id) AS chunk_count FROM resources r WHERE id = ?")
+            + ", (SELECT COUNT(*) FROM context_chunks c WHERE c.resource_id = r.id) AS chunk_count, "
+            + "k.chunk_size, k.chunk_overlap FROM resources r LEFT JOIN atrium_documents d ON d.resource_id = r.id "
+            + "LEFT JOIN knowledge_bases k ON k.id = d.knowledge_base_id WHERE r.id = ?")
         .execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0
-            ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("resource " + id + " does not exist", "id"))
-            : Future.succeededFuture(resourceRow(rows.iterator().next()).toJson()));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ErrorCode.NOT_FOUND.exception("resource " + id + " does not exist", "id"));
+          }
+          Row row = rows.iterator().next();
+          JsonObject json = resourceRow(row).toJson();
+          if (row.getInteger("chunk_size") != null) {
+            json.put("chunk", new JsonObject().put("size_tokens", row.getInteger("chunk_size"))
+                .put("overlap_tokens", row.getInteger("chunk_overlap")));
+          }
+          return Future.succeededFuture(json);
+        });
   }
 
   /**

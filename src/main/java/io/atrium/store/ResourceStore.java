@@ -32,19 +32,104 @@ final class ResourceStore {
     this.hostOwned = hostOwned;
   }
 
-  /** Inserts uploaded files (and, without a task_id, a task grouping them) in one transaction. */
-  JsonObject create(JsonArray files, Long taskId, String taskTitle) throws SQLException {
+  /** What an upload of a file whose bytes a knowledge base already holds does: answer the existing document. */
+  enum OnDuplicate {
+    /** The existing document is the answer; the new copy is dropped (the default). */
+    SKIP,
+    /** A second document is made anyway. */
+    KEEP,
+    /** The new copy replaces the existing document, which is deleted with its chunks. */
+    REPLACE;
+
+    static OnDuplicate of(String word) {
+      if (word == null) {
+        return SKIP;
+      }
+      return switch (word) {
+        case "skip" -> SKIP;
+        case "keep" -> KEEP;
+        case "replace" -> REPLACE;
+        default -> throw ErrorCode.INVALID_REQUEST.exception("on_duplicate must be keep, replace or skip", "on_duplicate");
+      };
+    }
+  }
+
+  /**
+   * Inserts uploaded files into a knowledge base (and, without a task_id, a task grouping them) in one transaction.
+   * A file whose {@code content_hash} the base already holds (or an earlier file of the same upload) is, by
+   * {@code onDuplicate}, answered with the existing document, kept as a second one, or put in its place.
+   */
+  JsonObject create(JsonArray files, Long taskId, String taskTitle, long knowledgeBaseId, OnDuplicate onDuplicate,
+      JsonObject callback) throws SQLException {
+    if (files.isEmpty()) {
+      throw ErrorCode.INVALID_REQUEST.exception("files must name at least one file", "files");
+    }
     return writer.inTransaction(w -> {
+      requireBase(knowledgeBaseId);
       Long task = taskFor(taskId, taskTitle);
+      // the job clients follow: the same id as the tasks row where atrium keeps that table; a host's task_id only
+      // links the files to the host's task
+      long job = TaskStore.uploadTask(w, task, hostOwned ? null : taskId, knowledgeBaseId,
+          callback != null ? callback : baseCallback(knowledgeBaseId));
       JsonArray ids = new JsonArray();
+      JsonArray duplicates = new JsonArray();
+      JsonArray replaced = new JsonArray();
       for (int i = 0; i < files.size(); i++) {
         JsonObject file = files.getJsonObject(i);
-        ids.add(insertReturningId("INSERT INTO resources (file_path, file_hash, file_type, task_id, sync_status, "
+        String hash = file.getString("content_hash");
+        Long existing = onDuplicate == OnDuplicate.KEEP || hash == null ? null : documentWithHash(knowledgeBaseId, hash);
+        String fileName = file.getString("file_name", "upload");
+        if (existing != null && onDuplicate == OnDuplicate.SKIP) {
+          ids.add(existing);
+          duplicates.add(i);
+          TaskStore.addItem(w, job, existing, fileName, "duplicate");
+          continue;
+        }
+        if (existing != null) {
+          replaced.add(deleteWithin(existing));
+        }
+        long id = insertReturningId("INSERT INTO resources (file_path, file_hash, file_type, task_id, sync_status, "
                 + "processing_stage) VALUES (?, ?, ?, ?, 'pending', 'todo') RETURNING id",
-            Fields.exactText(file, "file_path", 4096), file.getString("file_hash"), file.getString("file_type"), task));
+            Fields.exactText(file, "file_path", 4096), hash, file.getString("file_type"), task);
+        w.update("INSERT INTO atrium_documents (resource_id, knowledge_base_id, file_name, size, content_hash) "
+            + "VALUES (?, ?, ?, ?, ?)", id, knowledgeBaseId, fileName, file.getLong("size"), hash);
+        TaskStore.addItem(w, job, id, fileName, null);
+        ids.add(id);
       }
-      return new JsonObject().put("task_id", task).put("resource_ids", ids);
+      return new JsonObject().put("task_id", job).put("host_task_id", task).put("resource_ids", ids)
+          .put("duplicates", duplicates).put("replaced", replaced);
     });
+  }
+
+  private void requireBase(long knowledgeBaseId) throws SQLException {
+    PreparedStatement exists = writer.prepare("SELECT 1 FROM knowledge_bases WHERE id = ?");
+    SqliteWriter.bind(exists, knowledgeBaseId);
+    try (ResultSet rows = exists.executeQuery()) {
+      if (!rows.next()) {
+        throw ErrorCode.NOT_FOUND.exception("knowledge base " + knowledgeBaseId + " does not exist", "knowledge_base_id");
+      }
+    }
+  }
+
+  /** The base's default callback ({url, events: []}), or null. */
+  private JsonObject baseCallback(long knowledgeBaseId) throws SQLException {
+    PreparedStatement find = writer.prepare("SELECT callback_url FROM knowledge_bases WHERE id = ?");
+    SqliteWriter.bind(find, knowledgeBaseId);
+    try (ResultSet rows = find.executeQuery()) {
+      String url = rows.next() ? rows.getString(1) : null;
+      return url == null ? null : new JsonObject().put("url", url).put("events", new JsonArray());
+    }
+  }
+
+  /** The oldest document of the base with these bytes, or null. */
+  private Long documentWithHash(long knowledgeBaseId, String hash) throws SQLException {
+    PreparedStatement find = writer.prepare("SELECT MIN(resource_id) FROM atrium_documents "
+        + "WHERE knowledge_base_id = ? AND content_hash = ?");
+    SqliteWriter.bind(find, knowledgeBaseId, hash);
+    try (ResultSet rows = find.executeQuery()) {
+      long id = rows.next() ? rows.getLong(1) : 0;
+      return id == 0 ? null : id;
+    }
   }
 
   private Long taskFor(Long taskId, String taskTitle) throws SQLException {
@@ -151,26 +236,30 @@ final class ResourceStore {
 
   /** Removes a resource's chunks and vectors; the row too when atrium created it (uploads). */
   JsonObject delete(long resourceId) throws SQLException {
-    return writer.inTransaction(w -> {
-      PreparedStatement find = w.prepare("SELECT file_path FROM resources WHERE id = ?");
-      SqliteWriter.bind(find, resourceId);
-      String filePath;
-      try (ResultSet rows = find.executeQuery()) {
-        filePath = rows.next() ? rows.getString(1) : null;
-      }
-      boolean removeRow = filePath != null && !hostOwned;
-      deleteIndex(resourceId);
-      if (removeRow) {
-        w.update("DELETE FROM resources WHERE id = ?", resourceId);
-      }
-      long seq = recordChange(resourceId, "removed");
-      return new JsonObject()
-          .put("seq", seq)
-          .put("resource_id", resourceId)
-          .put("existed", filePath != null)
-          .put("row_removed", removeRow)
-          .put("file_path", filePath);
-    });
+    return writer.inTransaction(w -> deleteWithin(resourceId));
+  }
+
+  /** {@link #delete} inside the caller's transaction. */
+  private JsonObject deleteWithin(long resourceId) throws SQLException {
+    PreparedStatement find = writer.prepare("SELECT file_path FROM resources WHERE id = ?");
+    SqliteWriter.bind(find, resourceId);
+    String filePath;
+    try (ResultSet rows = find.executeQuery()) {
+      filePath = rows.next() ? rows.getString(1) : null;
+    }
+    boolean removeRow = filePath != null && !hostOwned;
+    deleteIndex(resourceId);
+    writer.update("DELETE FROM atrium_documents WHERE resource_id = ?", resourceId);
+    if (removeRow) {
+      writer.update("DELETE FROM resources WHERE id = ?", resourceId);
+    }
+    long seq = recordChange(resourceId, "removed");
+    return new JsonObject()
+        .put("seq", seq)
+        .put("resource_id", resourceId)
+        .put("existed", filePath != null)
+        .put("row_removed", removeRow)
+        .put("file_path", filePath);
   }
 
   /**

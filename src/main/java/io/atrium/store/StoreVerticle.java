@@ -39,8 +39,7 @@ public final class StoreVerticle extends VerticleBase {
     MediaStore media = new MediaStore(writer);
     LOG.info("store ready at {} (resources owned by {})", dbPath, hostOwned ? "the host app" : "atrium");
     return Future.all(List.of(
-        handle(Addresses.STORE_RESOURCE_CREATE, body -> store.create(body.getJsonArray("files", new JsonArray()),
-            Fields.optionalPositiveLong(body, "task_id"), taskTitle(body))),
+        handle(Addresses.STORE_RESOURCE_CREATE, this::create),
         handle(Addresses.STORE_RESOURCE_STAGE, body -> {
           store.stage(id(body, "id"), Stage.of(body.getString("stage")), body.getString("processing_hash"), body.getString("file_hash"));
           return new JsonObject();
@@ -57,6 +56,10 @@ public final class StoreVerticle extends VerticleBase {
         handle(Addresses.STORE_MEDIA_CLAIM, body -> media.claim(body.getLong("claim_timeout_s", 600L))),
         handle(Addresses.STORE_MEDIA_CLAIM_ONE, body -> media.claimOne(id(body, "id"), body.getJsonArray("from", new JsonArray()))),
         handle(Addresses.STORE_MEDIA_FINISH, media::finish),
+        handle(Addresses.STORE_PING, body -> new JsonObject()),
+        KnowledgeStore.register(vertx, writer),
+        TaskStore.register(vertx, writer, hostOwned),
+        WebhookStore.register(vertx, writer),
         ChatStore.register(vertx, writer),
         SessionStore.register(vertx, writer)));
   }
@@ -74,6 +77,20 @@ public final class StoreVerticle extends VerticleBase {
     ResourceStore.IndexChange change = store.replaceChunks(replace);
     vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED, change.toJson());
     return new JsonObject().put(Keys.RESOURCE_ID, replace.resourceId()).put(Keys.CHUNKS, change.chunks());
+  }
+
+  private JsonObject create(JsonObject body) throws SQLException {
+    Long knowledgeBase = Fields.optionalPositiveLong(body, "knowledge_base_id");
+    JsonObject created = store.create(body.getJsonArray("files", new JsonArray()),
+        Fields.optionalPositiveLong(body, "task_id"), taskTitle(body),
+        knowledgeBase == null ? KnowledgeStore.DEFAULT_BASE : knowledgeBase,
+        ResourceStore.OnDuplicate.of(body.getString("on_duplicate")), body.getJsonObject("callback"));
+    for (Object replaced : created.getJsonArray("replaced")) {
+      JsonObject deleted = (JsonObject) replaced;
+      vertx.eventBus().publish(Addresses.EVENTS_INDEX_CHANGED, new JsonObject()
+          .put("resource_id", deleted.getLong("resource_id")).put("action", "removed").put("seq", deleted.getLong("seq")));
+    }
+    return created;
   }
 
   private JsonObject delete(JsonObject body) throws SQLException {

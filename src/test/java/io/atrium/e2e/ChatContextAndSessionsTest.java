@@ -107,6 +107,27 @@ class ChatContextAndSessionsTest {
   }
 
   @Test
+  void aKnowledgeBaseFilterKeepsTheContextInsideThatBase() throws Exception {
+    long base = atrium.post("/api/v1/knowledge-bases", new JsonObject().put("name", "greenhouse")).bodyAsJsonObject()
+        .getLong("id");
+    Path note = Files.writeString(Files.createDirectories(dataDir.resolve("greenhouse")).resolve("greenhouse.txt"),
+        "Greenhouse tomatoes need staking when the first truss flowers.\n");
+    io.vertx.ext.web.multipart.MultipartForm form = io.vertx.ext.web.multipart.MultipartForm.create()
+        .binaryFileUpload("files", "greenhouse.txt", note.toString(), "text/plain");
+    long inBase = atrium.client.post(atrium.port, "127.0.0.1", "/api/v1/knowledge-bases/" + base + "/documents")
+        .sendMultipartForm(form).await().bodyAsJsonObject().getJsonArray("documents").getJsonObject(0).getLong("id");
+    atrium.awaitStatus(inBase, java.time.Duration.ofMinutes(2), "done");
+
+    JsonObject answer = ok(atrium.post("/chat/completions", question("When do tomatoes need staking?")
+        .put("filters", new JsonObject().put("knowledge_base_id", base))));
+    assertThat(answer.getJsonArray("citations")).isNotEmpty().allSatisfy(c ->
+        assertThat(((JsonObject) c).getLong("resource_id")).isEqualTo(inBase));
+    assertThat(systemPromptSent()).contains("first truss").doesNotContain("community garden");
+    assertThat(atrium.post("/chat/completions", question("When?").put("filters", new JsonObject()
+        .put("knowledge_base_id", "greenhouse"))).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void retrieveSearchesEverythingAndNoContextMeansNoCitations() {
     JsonObject retrieved = ok(atrium.post("/chat/completions", question("When do tomatoes need staking in the garden?")
         .put("retrieve", true)));

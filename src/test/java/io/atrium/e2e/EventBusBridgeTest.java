@@ -45,11 +45,13 @@ class EventBusBridgeTest {
           f -> "rec".equals(f.getString("type")) && "done".equals(f.getJsonObject("body").getString("status")));
 
       List<JsonObject> received = frames.received().stream().filter(f -> "rec".equals(f.getString("type"))).toList();
-      // only the notifications address; besides the file's reports, the search index may announce it is ready
-      // (its background start can end after the client connected)
+      // only the notifications address; besides the file's reports and its upload task's, the search index may
+      // announce it is ready (its background start can end after the client connected)
       assertThat(received).allSatisfy(f -> assertThat(f.getString("address")).isEqualTo("atrium.ui.notifications"));
-      assertThat(received.stream().map(f -> f.getJsonObject("body")).filter(b -> !"search_index".equals(b.getString("event"))))
+      assertThat(received.stream().map(f -> f.getJsonObject("body")).filter(b -> "report".equals(b.getString("event"))))
           .isNotEmpty().allSatisfy(body -> assertThat(body.getLong("resource_id")).isEqualTo(id));
+      assertThat(received.stream().map(f -> f.getJsonObject("body").getString("event")))
+          .allSatisfy(event -> assertThat(event).isIn("report", "task", "search_index")).contains("task");
       assertThat(refusals(frames)).as("listening to an internal address and sending to the store are both refused")
           .containsExactly("access_denied", "access_denied");
       assertThat(atrium.get("/ingest/status/" + id).bodyAsJsonObject().getString("status")).isEqualTo("done");
