@@ -2,6 +2,8 @@ package io.atrium.agent;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.Fields;
+import io.atrium.bus.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +25,10 @@ public final class AgentVerticle extends VerticleBase {
         handle(Addresses.AGENT_DECOMPOSE, flow::decompose),
         handle(Addresses.AGENT_TAG, flow::tag),
         handle(Addresses.AGENT_SUGGESTION_GET, flow::suggestion),
+        handle(Addresses.AGENT_SUGGESTION_LIST, body -> Bus.request(vertx, Addresses.STORE_SUGGESTION_LIST, Pages.of(body)
+            .put("kind", Fields.optionalString(body, "kind", 20)).put("status", Fields.optionalString(body, "status", 20))
+            .put("task_id", Fields.optionalPositiveLong(body, "task_id"))
+            .put("resource_id", Fields.optionalPositiveLong(body, "resource_id")), 10_000)),
         handle(Addresses.AGENT_RERANK, reranker::rerank));
   }
 

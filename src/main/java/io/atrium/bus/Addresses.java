@@ -71,6 +71,14 @@ public final class Addresses {
   public static final String STORE_PING = "atrium.store.ping";
   /** Request: one query on the read pool, for /health. */
   public static final String STORE_READ_PING = "atrium.store.read.ping";
+  /** Request: a page of chat sessions, newest first (read pool). */
+  public static final String STORE_CHAT_SESSION_LIST = "atrium.store.chat.session.list";
+  /** Request: a page of agent suggestions, newest first (read pool). */
+  public static final String STORE_SUGGESTION_LIST = "atrium.store.suggestion.list";
+  /** Request: chat sessions as clients list them (filters and paging checked). */
+  public static final String CHAT_SESSION_LIST = "atrium.chat.session.list";
+  /** Request: agent suggestions as clients list them (filters and paging checked). */
+  public static final String AGENT_SUGGESTION_LIST = "atrium.agent.suggestion.list";
   /** Request: a re-index task with its items, the documents marked for indexing in the same transaction. */
   public static final String STORE_TASK_CREATE = "atrium.store.task.create";
   /** Request: a task's status and its items' outcomes, as the task verticle saw them. */

@@ -2,6 +2,8 @@ package io.atrium.chat;
 
 import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
+import io.atrium.bus.Fields;
+import io.atrium.bus.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +27,9 @@ public final class ChatVerticle extends VerticleBase {
         handle(Addresses.CHAT_CANCEL, body -> Future.succeededFuture(flow.cancel(body))),
         handle(Addresses.CHAT_SESSION_NEW, flow::newSession),
         handle(Addresses.CHAT_HISTORY, flow::history),
+        handle(Addresses.CHAT_SESSION_LIST, body -> Bus.request(vertx, Addresses.STORE_CHAT_SESSION_LIST, Pages.of(body)
+            .put("task_id", Fields.optionalPositiveLong(body, "task_id"))
+            .put("resource_id", Fields.optionalPositiveLong(body, "resource_id")), 10_000)),
         handle(Addresses.LLM_GENERATE, new Generation(settings, client)::generate));
   }
 

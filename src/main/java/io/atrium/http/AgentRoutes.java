@@ -23,6 +23,9 @@ final class AgentRoutes {
   void mount(Router router, JsonBody json) {
     router.post("/agent/decompose").handler(json).handler(ctx -> suggest(ctx, Addresses.AGENT_DECOMPOSE));
     router.post("/agent/tag").handler(json).handler(ctx -> suggest(ctx, Addresses.AGENT_TAG));
+    router.get("/agent/suggestions").handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.AGENT_SUGGESTION_LIST,
+        Requests.integers(ctx, Requests.query(ctx, "cursor").mergeIn(Requests.query(ctx, "kind"))
+            .mergeIn(Requests.query(ctx, "status")), "limit", "task_id", "resource_id"), 200, timeoutMs));
     router.get("/agent/suggestions/:id").handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.AGENT_SUGGESTION_GET,
         new JsonObject().put("id", Requests.pathId(ctx, "id")), 200, timeoutMs));
     router.post("/search/rerank").handler(json).handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.AGENT_RERANK,

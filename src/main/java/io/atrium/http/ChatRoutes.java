@@ -48,6 +48,8 @@ final class ChatRoutes {
     router.post("/api/v1/chat/ask").handler(json).handler(this::complete);
     router.post("/chat/session/new").handler(json).handler(ctx -> HttpVerticle.forward(vertx, ctx,
         Addresses.CHAT_SESSION_NEW, Requests.jsonBody(ctx), 201, timeoutMs));
+    router.get("/chat/sessions").handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.CHAT_SESSION_LIST,
+        Requests.integers(ctx, Requests.query(ctx, "cursor"), "limit", "task_id", "resource_id"), 200, timeoutMs));
     router.get("/chat/history/:session_id").handler(ctx -> HttpVerticle.forward(vertx, ctx, Addresses.CHAT_HISTORY,
         new JsonObject().put("session_id", Requests.pathId(ctx, "session_id")), 200, timeoutMs));
   }

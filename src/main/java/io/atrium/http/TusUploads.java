@@ -63,6 +63,8 @@ final class TusUploads {
   private final Set<String> busy = new HashSet<>();
   /** The running SHA-256 of each upload whose every byte this process saw, with how many bytes it covers. */
   private final Map<String, Digest> digests = new HashMap<>();
+  /** The records of uploads seen since start (the files are the truth after a restart). */
+  private final Map<String, JsonObject> infos = new HashMap<>();
 
   private static final class Digest {
     final MessageDigest sha256 = sha256();
@@ -378,6 +380,7 @@ final class TusUploads {
 
   private Future<Void> remove(String id) {
     digests.remove(id);
+    infos.remove(id);
     return fs.delete(part(id).toString()).otherwiseEmpty()
         .compose(v -> fs.delete(infoFile(id).toString())).otherwiseEmpty().mapEmpty();
   }
@@ -398,12 +401,25 @@ final class TusUploads {
     if (!id.matches("[0-9a-f]{32}")) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.exception("upload " + id + " does not exist", "upload"));
     }
+    JsonObject known = infos.get(id);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     return fs.readFile(infoFile(id).toString()).map(Buffer::toJsonObject)
+        .onSuccess(read -> infos.putIfAbsent(id, read))
+        .map(read -> infos.get(id))
         .recover(e -> Future.failedFuture(ErrorCode.NOT_FOUND.exception("upload " + id + " does not exist", "upload")));
   }
 
+  /** Written beside and renamed over the record, so a reader (or a crash) never sees half of one. */
   private Future<Void> writeInfo(JsonObject info) {
-    return fs.writeFile(infoFile(info.getString("id")).toString(), info.toBuffer());
+    String id = info.getString("id");
+    infos.put(id, info);
+    String temporary = dir.resolve(id + "." + UUID.randomUUID() + ".tmp").toString();
+    return fs.writeFile(temporary, info.toBuffer())
+        .compose(v -> fs.move(temporary, infoFile(id).toString(), new io.vertx.core.file.CopyOptions()
+            .setReplaceExisting(true).setAtomicMove(true)))
+        .onFailure(e -> fs.delete(temporary));
   }
 
   private Path part(String id) {

@@ -4,6 +4,7 @@ import io.atrium.bus.Addresses;
 import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Fields;
+import io.atrium.bus.Pages;
 import io.atrium.config.ConfigSection;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,8 +21,6 @@ import java.util.Set;
  * base deletes its documents first, each through ingest, as {@code DELETE /api/v1/documents/{id}} would.
  */
 public final class KnowledgeVerticle extends VerticleBase {
-  static final int MAX_PAGE = 200;
-  private static final int DEFAULT_PAGE = 50;
   /** The embedding models read at most this many tokens of a chunk (bge: 512). */
   static final int MAX_CHUNK_TOKENS = 512;
   static final int MIN_CHUNK_TOKENS = 32;
@@ -103,7 +102,7 @@ public final class KnowledgeVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> list(JsonObject body) {
-    return store(Addresses.STORE_KB_LIST, page(body)).map(page -> {
+    return store(Addresses.STORE_KB_LIST, Pages.of(body)).map(page -> {
       JsonArray shaped = new JsonArray();
       page.getJsonArray("knowledge_bases").forEach(row -> shaped.add(shape((JsonObject) row)));
       return page.put("knowledge_bases", shaped);
@@ -115,7 +114,7 @@ public final class KnowledgeVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> documents(JsonObject body) {
-    JsonObject query = page(body);
+    JsonObject query = Pages.of(body);
     Long base = Fields.optionalPositiveLong(body, "knowledge_base_id");
     Object status = body.getValue("status");
     if (status != null && !STATUSES.contains(status)) {
@@ -201,24 +200,6 @@ public final class KnowledgeVerticle extends VerticleBase {
           : " tokens (at most half the chunk size)"), "chunk." + field);
     }
     return ((Number) value).intValue();
-  }
-
-  /** {@code limit} 1..200 (default 50) and {@code cursor} (the last id of the page before) of a list request. */
-  static JsonObject page(JsonObject body) {
-    Object limit = body.getValue("limit");
-    if (limit != null && (!(limit instanceof Integer || limit instanceof Long) || ((Number) limit).longValue() < 1
-        || ((Number) limit).longValue() > MAX_PAGE)) {
-      throw ErrorCode.INVALID_REQUEST.exception("limit must be an integer in 1.." + MAX_PAGE, "limit");
-    }
-    Object cursor = body.getValue("cursor");
-    long after = 0;
-    if (cursor != null) {
-      if (!(cursor instanceof String text) || !text.matches("[0-9]{1,18}")) {
-        throw ErrorCode.INVALID_REQUEST.exception("cursor must be a next_cursor this API returned", "cursor");
-      }
-      after = Long.parseLong(text);
-    }
-    return new JsonObject().put("limit", limit == null ? DEFAULT_PAGE : ((Number) limit).intValue()).put("cursor", after);
   }
 
   /** A base as clients see it: chunk settings in effect (the configured ones where it has none). */

@@ -83,29 +83,31 @@ final class ResourceReader {
         });
   }
 
+  static final String SUGGESTION_COLUMNS = "id, kind, task_id, resource_id, status, provider, model, "
+      + "suggested_subtasks, suggested_tags, attempts, last_error, created_at, updated_at";
+
   /** A suggestion in the shape the agent endpoints answer with. */
   Future<JsonObject> suggestion(long id) {
-    return readers.preparedQuery("SELECT id, kind, task_id, resource_id, status, provider, model, suggested_subtasks, "
-            + "suggested_tags, attempts, last_error, created_at, updated_at FROM agent_suggestions WHERE id = ?")
+    return readers.preparedQuery("SELECT " + SUGGESTION_COLUMNS + " FROM agent_suggestions WHERE id = ?")
         .execute(Tuple.of(id))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ErrorCode.NOT_FOUND.exception("suggestion " + id + " does not exist", "id"));
-          }
-          Row row = rows.iterator().next();
-          JsonObject json = new JsonObject().put("suggestion_id", row.getLong("id"));
-          for (String column : List.of("kind", "task_id", "resource_id", "status", "provider", "model", "attempts",
-              "last_error", "created_at", "updated_at")) {
-            json.put(column, row.getValue(column));
-          }
-          for (String column : List.of("suggested_subtasks", "suggested_tags")) {
-            String stored = row.getString(column);
-            if (stored != null) {
-              json.put(column, new JsonArray(stored));
-            }
-          }
-          return Future.succeededFuture(json);
-        });
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(ErrorCode.NOT_FOUND.exception("suggestion " + id + " does not exist", "id"))
+            : Future.succeededFuture(suggestionOf(rows.iterator().next())));
+  }
+
+  static JsonObject suggestionOf(Row row) {
+    JsonObject json = new JsonObject().put("suggestion_id", row.getLong("id"));
+    for (String column : List.of("kind", "task_id", "resource_id", "status", "provider", "model", "attempts",
+        "last_error", "created_at", "updated_at")) {
+      json.put(column, row.getValue(column));
+    }
+    for (String column : List.of("suggested_subtasks", "suggested_tags")) {
+      String stored = row.getString(column);
+      if (stored != null) {
+        json.put(column, new JsonArray(stored));
+      }
+    }
+    return json;
   }
 
   static ResourceRow resourceRow(Row row) {

@@ -23,6 +23,7 @@ public final class StoreReadVerticle extends VerticleBase {
   private KnowledgeReader knowledge;
   private TaskReader tasks;
   private WebhookReader webhooks;
+  private ListReader lists;
 
   @Override
   public Future<?> start() {
@@ -32,6 +33,7 @@ public final class StoreReadVerticle extends VerticleBase {
     knowledge = new KnowledgeReader(readers.pool());
     tasks = new TaskReader(readers.pool());
     webhooks = new WebhookReader(readers.pool());
+    lists = new ListReader(readers.pool());
     return Future.all(List.of(
         handle(Addresses.STORE_RESOURCE_GET, body -> reader.get(id(body))),
         handle(Addresses.STORE_RESOURCE_VECTORS, body -> reader.vectors(id(body),
@@ -49,6 +51,8 @@ public final class StoreReadVerticle extends VerticleBase {
         handle(Addresses.STORE_TASK_LIST, body -> tasks.tasks(body.getString("status"), body.getString("kind"),
             body.getInteger("limit", 50), body.getLong("cursor", 0L))),
         handle(Addresses.STORE_TASK_ACTIVE, body -> tasks.active()),
+        handle(Addresses.STORE_CHAT_SESSION_LIST, lists::chatSessions),
+        handle(Addresses.STORE_SUGGESTION_LIST, lists::suggestions),
         handle(Addresses.STORE_READ_PING, body -> readers.pool().query("SELECT 1").execute().map(rows -> new JsonObject())),
         handle(Addresses.STORE_WEBHOOK_LIST, body -> webhooks.ofTask(Fields.positiveLong(body, "task_id"))),
         handle(Addresses.STORE_WEBHOOK_PENDING, body -> webhooks.pending()),

@@ -5,6 +5,7 @@ import io.atrium.bus.Bus;
 import io.atrium.bus.ErrorCode;
 import io.atrium.bus.Failure;
 import io.atrium.bus.Fields;
+import io.atrium.bus.Pages;
 import io.atrium.bus.ProgressEvent;
 import io.atrium.bus.Stage;
 import io.vertx.core.Future;
@@ -31,8 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class TaskVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TaskVerticle.class);
   private static final long STORE_TIMEOUT_MS = 30_000;
-  private static final int DEFAULT_PAGE = 50;
-  private static final int MAX_PAGE = 200;
   private static final Set<String> KINDS = Set.of("upload", "reindex");
 
   /** A task being followed: each item's outcome, null while it runs. */
@@ -238,20 +237,12 @@ public final class TaskVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> list(JsonObject body) {
-    Object limit = body.getValue("limit");
-    if (limit != null && (!(limit instanceof Integer n) || n < 1 || n > MAX_PAGE)) {
-      throw ErrorCode.INVALID_REQUEST.exception("limit must be an integer in 1.." + MAX_PAGE, "limit");
-    }
-    Object cursor = body.getValue("cursor");
-    if (cursor != null && !(cursor instanceof String text && text.matches("[0-9]{1,18}"))) {
-      throw ErrorCode.INVALID_REQUEST.exception("cursor must be a next_cursor this API returned", "cursor");
-    }
+    JsonObject paging = Pages.of(body);
     Object kind = body.getValue("kind");
     if (kind != null && !KINDS.contains(kind)) {
       throw ErrorCode.INVALID_REQUEST.exception("kind must be one of " + KINDS, "kind");
     }
-    JsonObject query = new JsonObject().put("status", body.getValue("status")).put("kind", kind)
-        .put("limit", limit == null ? DEFAULT_PAGE : limit).put("cursor", cursor == null ? 0L : Long.parseLong((String) cursor));
+    JsonObject query = paging.put("status", body.getValue("status")).put("kind", kind);
     return store(Addresses.STORE_TASK_LIST, query).map(page -> {
       JsonArray shaped = new JsonArray();
       page.getJsonArray("tasks").forEach(task -> shaped.add(shape((JsonObject) task)));

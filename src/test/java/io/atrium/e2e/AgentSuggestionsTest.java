@@ -106,6 +106,14 @@ class AgentSuggestionsTest {
     assertThat(stored.getJsonArray("suggested_subtasks")).isEqualTo(subtasks);
     assertThat(stored.getInteger("attempts")).isEqualTo(1);
     assertThat(databaseText()).doesNotContain(FakeLlmServer.KEY);
+
+    JsonArray listed = atrium.get("/agent/suggestions?kind=decompose&task_id=1&limit=200").bodyAsJsonObject()
+        .getJsonArray("suggestions");
+    assertThat(listed).as("listed, newest first").isNotEmpty();
+    assertThat(listed.getJsonObject(0).getLong("suggestion_id")).isEqualTo(id);
+    assertThat(listed.getJsonObject(0)).isEqualTo(stored);
+    assertThat(atrium.get("/agent/suggestions?kind=magic").statusCode()).isEqualTo(400);
+    assertThat(atrium.get("/agent/suggestions?limit=500").statusCode()).isEqualTo(400);
   }
 
   @Test

@@ -170,6 +170,15 @@ class ChatContextAndSessionsTest {
     assertThat(messages.getJsonObject(1).getJsonArray("citations")).isEqualTo(first.getJsonArray("citations"));
     assertThat(messages.getJsonObject(1).getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(809);
     assertThat(messages.getJsonObject(1).getString("provider")).isEqualTo("openai");
+
+    JsonObject listed = ok(atrium.get("/chat/sessions?resource_id=" + resourceId));
+    JsonObject newest = listed.getJsonArray("sessions").getJsonObject(0);
+    assertThat(newest.getLong("session_id")).isEqualTo(session);
+    assertThat(newest.getString("title")).isEqualTo("关于部署的讨论");
+    assertThat(newest.getLong("message_count")).isEqualTo(4);
+    JsonObject paged = ok(atrium.get("/chat/sessions?limit=1"));
+    assertThat(paged.getJsonArray("sessions")).hasSize(1);
+    assertThat(atrium.get("/chat/sessions?cursor=x").statusCode()).isEqualTo(400);
   }
 
   @Test

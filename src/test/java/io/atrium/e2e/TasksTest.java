@@ -59,6 +59,23 @@ class TasksTest {
   }
 
   @Test
+  void fiftyFilesInOneRequestAreOneTaskWithFiftyItems(Vertx vertx, @TempDir Path dataDir, @TempDir Path files)
+      throws IOException {
+    AtriumHarness atrium = new AtriumHarness(vertx, dataDir).start();
+    List<Path> notes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      notes.add(write(files, "note-" + i + ".txt", "Note " + i + ": the keeper logged " + (i * 7) + " ships passing."));
+    }
+    JsonObject accepted = atrium.upload(notes.toArray(Path[]::new)).bodyAsJsonObject();
+    assertThat(accepted.getJsonArray("resources")).hasSize(50);
+    JsonObject ended = awaitEnded(atrium, accepted.getLong("task_id"));
+    assertThat(ended.getString("status")).isEqualTo("succeeded");
+    assertThat(ended.getJsonArray("items")).hasSize(50)
+        .allSatisfy(i -> assertThat(((JsonObject) i).getString("status")).isEqualTo("done"));
+    assertThat(ended.getJsonObject("counts").getLong("finished")).isEqualTo(50);
+  }
+
+  @Test
   void aFailedItemIsRetriedOnceItsFileIsFixed(Vertx vertx, @TempDir Path dataDir, @TempDir Path files) throws IOException {
     AtriumHarness atrium = new AtriumHarness(vertx, dataDir).start();
     JsonObject accepted = atrium.upload(write(files, "later.txt", "")).bodyAsJsonObject();
