@@ -127,28 +127,31 @@ public final class WebhookVerticle extends VerticleBase {
     if (item == null && !ended) {
       return;
     }
-    Future<JsonObject> callback = callbacks.computeIfAbsent(task, id -> Bus.request(vertx, Addresses.STORE_TASK_GET,
+    if (ended) {
+      // the ended task as clients read it is the payload, and names its callback: one read
+      callbacks.remove(task); // a retry reopens it: read again then
+      Bus.request(vertx, Addresses.TASKS_GET, new JsonObject().put("id", task), STORE_TIMEOUT_MS)
+          .onSuccess(state -> {
+            if (state.getString("callback_url") != null) {
+              deliver(task, "task.ended", state.getString("callback_url"), state);
+            }
+          })
+          .onFailure(e -> LOG.error("task {}: its callback could not be made: {}", task, e.getMessage()));
+      return;
+    }
+    callbacks.computeIfAbsent(task, id -> Bus.request(vertx, Addresses.STORE_TASK_GET,
             new JsonObject().put("id", id), STORE_TIMEOUT_MS)
         .map(t -> t.getString("callback_url") == null ? new JsonObject()
             : new JsonObject().put("url", t.getString("callback_url"))
-                .put("events", t.getJsonArray("callback_events", new JsonArray()))));
-    if (ended) {
-      callbacks.remove(task); // a retry reopens it: read again then
-    }
-    callback.onSuccess(found -> {
-      String url = found.getString("url");
-      if (url == null || item != null && !found.getJsonArray("events").contains("item")) {
-        return;
-      }
-      if (ended) {
-        Bus.request(vertx, Addresses.TASKS_GET, new JsonObject().put("id", task), STORE_TIMEOUT_MS)
-            .onSuccess(state -> deliver(task, "task.ended", url, state))
-            .onFailure(e -> LOG.error("task {}: its callback could not be made: {}", task, e.getMessage()));
-      } else {
-        deliver(task, "task.item", url, new JsonObject().put("task_id", task).put("kind", event.getString("kind"))
-            .put("status", event.getString("status")).put("progress", event.getInteger("progress")).put("item", item));
-      }
-    }).onFailure(e -> LOG.error("task {}: its callback could not be read: {}", task, e.getMessage()));
+                .put("events", t.getJsonArray("callback_events", new JsonArray()))))
+        .onSuccess(found -> {
+          String url = found.getString("url");
+          if (url != null && found.getJsonArray("events").contains("item")) {
+            deliver(task, "task.item", url, new JsonObject().put("task_id", task).put("kind", event.getString("kind"))
+                .put("status", event.getString("status")).put("progress", event.getInteger("progress")).put("item", item));
+          }
+        })
+        .onFailure(e -> LOG.error("task {}: its callback could not be read: {}", task, e.getMessage()));
   }
 
   /** Writes the delivery to the log, then makes its first attempt. */

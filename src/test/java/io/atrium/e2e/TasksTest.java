@@ -76,6 +76,27 @@ class TasksTest {
   }
 
   @Test
+  void aClientTricklingItsUploadDoesNotHoldUpAnotherClientsUpload(Vertx vertx, @TempDir Path dataDir, @TempDir Path files)
+      throws IOException {
+    AtriumHarness atrium = new AtriumHarness(vertx, dataDir).start();
+    String boundary = "trickle-boundary";
+    String head = "POST /api/v1/documents/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + (AtriumHarness.TEST_TOKEN == null ? "" : "Authorization: Bearer " + AtriumHarness.TEST_TOKEN + "\r\n")
+        + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: 100000\r\n\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"slow.txt\"\r\n\r\n";
+    try (RawConnection slow = RawConnection.open(vertx, atrium.port)) {
+      slow.send(head).trickle(Buffer.buffer("x".repeat(50_000)), 100, java.time.Duration.ofMillis(50));
+      long start = System.nanoTime();
+      HttpResponse<Buffer> fast = atrium.upload(write(files, "fast.txt", "An upload that should not wait for the slow one."));
+      double ms = (System.nanoTime() - start) / 1e6;
+      assertThat(fast.statusCode()).isEqualTo(202);
+      assertThat(slow.isOpen()).as("the slow upload is still coming in").isTrue();
+      assertThat(ms).as("the other upload is answered while the slow one trickles").isLessThan(5_000);
+      awaitEnded(atrium, fast.bodyAsJsonObject().getLong("task_id"));
+    }
+  }
+
+  @Test
   void aFailedItemIsRetriedOnceItsFileIsFixed(Vertx vertx, @TempDir Path dataDir, @TempDir Path files) throws IOException {
     AtriumHarness atrium = new AtriumHarness(vertx, dataDir).start();
     JsonObject accepted = atrium.upload(write(files, "later.txt", "")).bodyAsJsonObject();
