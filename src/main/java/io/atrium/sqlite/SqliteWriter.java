@@ -94,6 +94,16 @@ public final class SqliteWriter implements AutoCloseable {
     return statement.executeUpdate();
   }
 
+  /** Runs an INSERT … RETURNING of one row and answers the returned (first) column. */
+  public long insertReturningId(String sql, Object... params) throws SQLException {
+    PreparedStatement insert = prepare(sql);
+    bind(insert, params);
+    try (java.sql.ResultSet rows = insert.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
   public void execute(String sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);

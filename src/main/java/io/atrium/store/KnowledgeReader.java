@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,7 @@ final class KnowledgeReader {
 
   Future<JsonObject> bases(int limit, long cursor) {
     return readers.preparedQuery(BASE_COLUMNS + "WHERE k.id > ? ORDER BY k.id LIMIT ?").execute(Tuple.of(cursor, limit + 1))
-        .map(rows -> page(rows, limit, "knowledge_bases", KnowledgeReader::base));
+        .map(rows -> Pages.of(rows, limit, "knowledge_bases", KnowledgeReader::base));
   }
 
   /** A page of documents, of one base and one status when given. */
@@ -68,7 +67,7 @@ final class KnowledgeReader {
     sql.append(" ORDER BY r.id LIMIT ?");
     params.add(limit + 1);
     return readers.preparedQuery(sql.toString()).execute(Tuple.from(params))
-        .map(rows -> page(rows, limit, "documents", KnowledgeReader::document));
+        .map(rows -> Pages.of(rows, limit, "documents", KnowledgeReader::document));
   }
 
   Future<JsonObject> document(long id) {
@@ -89,18 +88,6 @@ final class KnowledgeReader {
         });
   }
 
-  private static JsonObject page(RowSet<Row> rows, int limit, String field, java.util.function.Function<Row, JsonObject> shape) {
-    JsonArray items = new JsonArray();
-    Long last = null;
-    for (Row row : rows) {
-      if (items.size() == limit) {
-        return new JsonObject().put(field, items).put("next_cursor", String.valueOf(last));
-      }
-      items.add(shape.apply(row));
-      last = row.getLong("id");
-    }
-    return new JsonObject().put(field, items).putNull("next_cursor");
-  }
 
   private static JsonObject base(Row row) {
     return new JsonObject()

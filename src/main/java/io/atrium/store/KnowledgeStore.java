@@ -48,7 +48,7 @@ public final class KnowledgeStore {
         throw ErrorCode.CONFLICT.exception("a knowledge base named '" + name + "' exists", "name");
       }
       if (id == null) {
-        long created = insertReturningId("INSERT INTO knowledge_bases (name, description, chunk_size, chunk_overlap, "
+        long created = writer.insertReturningId("INSERT INTO knowledge_bases (name, description, chunk_size, chunk_overlap, "
                 + "callback_url) VALUES (?, ?, ?, ?, ?) RETURNING id", Fields.text(body, "name", 100, true),
             body.getString("description"), body.getInteger("chunk_size"), body.getInteger("chunk_overlap"),
             body.getString("callback_url"));
@@ -113,12 +113,4 @@ public final class KnowledgeStore {
     }
   }
 
-  private long insertReturningId(String sql, Object... params) throws SQLException {
-    PreparedStatement insert = writer.prepare(sql);
-    SqliteWriter.bind(insert, params);
-    try (ResultSet rows = insert.executeQuery()) {
-      rows.next();
-      return rows.getLong(1);
-    }
-  }
 }

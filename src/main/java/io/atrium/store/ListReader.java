@@ -2,7 +2,6 @@ package io.atrium.store;
 
 import io.atrium.bus.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -78,17 +77,6 @@ final class ListReader {
       Function<Row, JsonObject> shape) {
     sql.append(" ORDER BY 1 DESC LIMIT ?"); // the first column is each list's id
     params.add(limit + 1);
-    return readers.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
-          JsonArray items = new JsonArray();
-          Long last = null;
-          for (Row row : rows) {
-            if (items.size() == limit) {
-              return new JsonObject().put(field, items).put("next_cursor", String.valueOf(last));
-            }
-            items.add(shape.apply(row));
-            last = row.getLong("id");
-          }
-          return new JsonObject().put(field, items).putNull("next_cursor");
-        });
+    return readers.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> Pages.of(rows, limit, field, shape));
   }
 }

@@ -88,7 +88,7 @@ final class ResourceStore {
         if (existing != null) {
           replaced.add(deleteWithin(existing));
         }
-        long id = insertReturningId("INSERT INTO resources (file_path, file_hash, file_type, task_id, sync_status, "
+        long id = writer.insertReturningId("INSERT INTO resources (file_path, file_hash, file_type, task_id, sync_status, "
                 + "processing_stage) VALUES (?, ?, ?, ?, 'pending', 'todo') RETURNING id",
             Fields.exactText(file, "file_path", 4096), hash, file.getString("file_type"), task);
         w.update("INSERT INTO atrium_documents (resource_id, knowledge_base_id, file_name, size, content_hash) "
@@ -146,7 +146,7 @@ final class ResourceStore {
     if (hostOwned) {
       return null; // tasks belong to the host app: atrium creates none
     }
-    return insertReturningId("INSERT INTO tasks (title, status) VALUES (?, 'todo') RETURNING id", taskTitle);
+    return writer.insertReturningId("INSERT INTO tasks (title, status) VALUES (?, 'todo') RETURNING id", taskTitle);
   }
 
   /** Records a stage; {@code fileHash} fills a missing file_hash of a row atrium created (an upload) in the same write. */
@@ -196,7 +196,7 @@ final class ResourceStore {
     return writer.inTransaction(w -> {
       deleteIndex(resourceId);
       for (EmbeddedChunk chunk : chunks) {
-        long chunkId = insertReturningId("INSERT INTO context_chunks (resource_id, chunk_index, content, page, "
+        long chunkId = writer.insertReturningId("INSERT INTO context_chunks (resource_id, chunk_index, content, page, "
                 + "start_offset, end_offset, token_count) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             resourceId, chunk.index(), chunk.text(), chunk.page(), chunk.start(), chunk.end(), chunk.tokens());
         w.update("INSERT INTO context_chunks_fts (rowid, terms) VALUES (?, ?)", chunkId, SearchText.forIndex(chunk.text()));
@@ -222,7 +222,7 @@ final class ResourceStore {
 
   /** Replaces the resource's row in index_changes, so it gets the next seq; in the caller's transaction. */
   private long recordChange(long resourceId, String action) throws SQLException {
-    return insertReturningId("INSERT OR REPLACE INTO index_changes (resource_id, action) VALUES (?, ?) RETURNING seq",
+    return writer.insertReturningId("INSERT OR REPLACE INTO index_changes (resource_id, action) VALUES (?, ?) RETURNING seq",
         resourceId, action);
   }
 
@@ -275,12 +275,4 @@ final class ResourceStore {
     });
   }
 
-  private long insertReturningId(String sql, Object... params) throws SQLException {
-    PreparedStatement insert = writer.prepare(sql);
-    SqliteWriter.bind(insert, params);
-    try (ResultSet rows = insert.executeQuery()) {
-      rows.next();
-      return rows.getLong(1);
-    }
-  }
 }

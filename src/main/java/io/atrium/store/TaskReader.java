@@ -71,18 +71,8 @@ final class TaskReader {
     }
     sql.append(" ORDER BY t.id DESC LIMIT ?");
     params.add(limit + 1);
-    return readers.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
-      JsonArray tasks = new JsonArray();
-      Long last = null;
-      for (Row row : rows) {
-        if (tasks.size() == limit) {
-          return new JsonObject().put("tasks", tasks).put("next_cursor", String.valueOf(last));
-        }
-        tasks.add(task(row));
-        last = row.getLong("id");
-      }
-      return new JsonObject().put("tasks", tasks).putNull("next_cursor");
-    });
+    return readers.preparedQuery(sql.toString()).execute(Tuple.from(params))
+        .map(rows -> Pages.of(rows, limit, "tasks", TaskReader::task));
   }
 
   /** The tasks not ended (pending, running), each with its items' outcomes and resources' states: for a restart. */

@@ -62,14 +62,10 @@ final class TaskStore {
 
   private static long insert(SqliteWriter writer, Long id, String kind, Long knowledgeBaseId, JsonObject callback)
       throws SQLException {
-    PreparedStatement insert = writer.prepare("INSERT INTO atrium_tasks (id, kind, knowledge_base_id, callback_url, "
-        + "callback_events) VALUES (?, ?, ?, ?, ?) RETURNING id");
-    SqliteWriter.bind(insert, id, kind, knowledgeBaseId, callback == null ? null : callback.getString("url"),
+    return writer.insertReturningId("INSERT INTO atrium_tasks (id, kind, knowledge_base_id, callback_url, "
+            + "callback_events) VALUES (?, ?, ?, ?, ?) RETURNING id", id, kind, knowledgeBaseId,
+        callback == null ? null : callback.getString("url"),
         callback == null || callback.getJsonArray("events") == null ? null : callback.getJsonArray("events").encode());
-    try (ResultSet rows = insert.executeQuery()) {
-      rows.next();
-      return rows.getLong(1);
-    }
   }
 
   private static boolean exists(SqliteWriter writer, long id) throws SQLException {
@@ -86,15 +82,8 @@ final class TaskStore {
     Long base = Fields.optionalPositiveLong(body, "knowledge_base_id");
     JsonArray ids = body.getJsonArray("resource_ids", new JsonArray());
     return writer.inTransaction(w -> {
-      Long hostTask = null;
-      if (!hostOwned) {
-        PreparedStatement task = w.prepare("INSERT INTO tasks (title, status) VALUES (?, 'todo') RETURNING id");
-        SqliteWriter.bind(task, title);
-        try (ResultSet rows = task.executeQuery()) {
-          rows.next();
-          hostTask = rows.getLong(1);
-        }
-      }
+      Long hostTask = hostOwned ? null
+          : w.insertReturningId("INSERT INTO tasks (title, status) VALUES (?, 'todo') RETURNING id", title);
       long id = insert(w, hostTask, "reindex", base, null);
       for (Object resource : ids) {
         long resourceId = ((Number) resource).longValue();
